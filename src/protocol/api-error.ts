@@ -1,0 +1,47 @@
+/**
+ * An error answered to the client in the EC2 error envelope. Fault and status are data, so every
+ * layer raises the same class and the envelope writer needs no knowledge of where it came from.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    /** Extra members of the error shape, serialised inside `<Error>` after Code and Message. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+// The protocol-level codes: what any EC2 Query request can fail with before an operation runs.
+// Service codes live in src/service/errors.ts.
+
+export const missingAction = () =>
+  new ApiError('MissingAction', 'The request must contain the parameter Action');
+
+export const invalidAction = (action: string) =>
+  new ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
+
+export const unknownParameter = (wireName: string) =>
+  new ApiError('UnknownParameter', `The parameter ${wireName} is not recognized`);
+
+export const missingParameter = (wireName: string) =>
+  new ApiError('MissingParameter', `The request must contain the parameter ${wireName}`);
+
+export const invalidParameterValue = (message: string) => new ApiError('InvalidParameterValue', message);
+
+export const invalidValueFor = (wireName: string, value: unknown, expectation: string) =>
+  invalidParameterValue(`Value (${String(value)}) for parameter ${wireName} is invalid. ${expectation}`);
+
+export const requestTooLarge = (limit: number) =>
+  new ApiError('RequestEntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`, 413);
+
+export const malformedQueryString = (reason: string) => new ApiError('MalformedQueryString', reason);
+
+export const dryRunOperation = () =>
+  new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+
+export const internalError = () =>
+  new ApiError('InternalError', 'An internal error has occurred. Please retry your request.', 500);
