@@ -122,7 +122,15 @@ function cut(source) {
   return {
     metadata: {
       ...withoutDocumentation(model.metadata),
-      mirrorlite: { cutFrom: { ...source.origin, sha256: sha256(source.text) }, generator: 'model/cut-model.mjs' },
+      mirrorlite: {
+        cutFrom: { ...source.origin, sha256: sha256(source.text) },
+        generator: 'model/cut-model.mjs',
+        // The rest of EC2, so that a call to one of them is told it is not supported by mirrorlite
+        // rather than that it does not exist.
+        otherOperations: Object.keys(model.operations)
+          .filter((name) => !operations[name])
+          .sort(),
+      },
     },
     operations,
     shapes: sortedShapes,

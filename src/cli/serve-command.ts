@@ -1,0 +1,51 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { quotaFromFlag, type Quotas } from '../service/service-config.js';
+import type { LogLevel } from '../server/logger.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function quota(value: string, previous: Partial<Quotas> = {}): Partial<Quotas> {
+  const [name, amount] = value.split('=');
+  const key = name ? quotaFromFlag(name) : undefined;
+  const n = Number(amount);
+  if (!key || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError('expected NAME=COUNT, e.g. sessions-per-interface=5 (names: sessions-per-interface, rules-per-filter, sources-per-interface-target, sessions-per-account, targets-per-account, filters-per-account, tags-per-resource)');
+  }
+  return { ...previous, [key]: n };
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the EC2 Traffic Mirroring API (and its data plane) over HTTP')
+    .addOption(new Option('--host <host>', 'address to listen on').env('MIRRORLITE_HOST').default(DEFAULT_HOST))
+    .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').env('MIRRORLITE_PORT').default(DEFAULT_PORT).argParser(port))
+    .addOption(new Option('--data-dir <dir>', 'keep state in SQLite in this folder (default: in memory)').env('MIRRORLITE_DATA_DIR'))
+    .addOption(
+      new Option('--log-level <level>', 'log level').env('MIRRORLITE_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    )
+    .addOption(new Option('--default-account <id>', 'account of callers whose access key is not a 12-digit account ID').default('000000000000'))
+    .addOption(new Option('--default-region <region>', 'region of callers without a SigV4 credential scope').default('us-east-1'))
+    .addOption(new Option('--quota <name=count>', 'override a Traffic Mirroring quota (repeatable)').argParser(quota))
+    .action(async (options: { host: string; port: number; dataDir?: string; logLevel: LogLevel; defaultAccount: string; defaultRegion: string; quota?: Partial<Quotas> }) => {
+      const server = await startServer({
+        host: options.host,
+        port: options.port,
+        logLevel: options.logLevel,
+        defaultAccount: options.defaultAccount,
+        defaultRegion: options.defaultRegion,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.quota ? { quotas: options.quota } : {}),
+      });
+      const stop = (signal: string) => {
+        server.logger.info({ signal }, 'stopping');
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

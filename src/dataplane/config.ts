@@ -1,0 +1,79 @@
+// The data plane's input: a snapshot of the mirroring configuration as plain records. The control
+// plane builds one from its store after each change; the engine compiles it once (mirror-engine.ts).
+// Addresses and CIDRs are text as the EC2 API carries them.
+
+export interface EniConfig {
+  networkInterfaceId: string;
+  macAddress: string;
+  primaryIpv4: string;
+  /** Every private IPv4 address of the ENI (the primary one included or not: both work). */
+  ipv4Addresses: string[];
+  ipv6Addresses: string[];
+  /** The IPv4 CIDR blocks of the ENI's VPC: the Amazon DNS resolver sits at each base + 2. */
+  vpcIpv4Cidrs: string[];
+  mtu: number;
+}
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+export interface RuleConfig {
+  ruleId: string;
+  ruleNumber: number;
+  direction: 'ingress' | 'egress';
+  action: 'accept' | 'reject';
+  /** IANA protocol number; absent means every protocol. */
+  protocol?: number;
+  sourceCidr: string;
+  destinationCidr: string;
+  sourcePorts?: PortRange;
+  destinationPorts?: PortRange;
+}
+
+export interface FilterConfig {
+  filterId: string;
+  /** Enabled network services; the only one AWS defines is 'amazon-dns'. */
+  networkServices: string[];
+  rules: RuleConfig[];
+}
+
+export interface TargetConfig {
+  targetId: string;
+  type: 'network-interface' | 'network-load-balancer' | 'gateway-load-balancer-endpoint';
+  /** Outer destination IPv4 address. */
+  address: string;
+  /** Outer destination MAC address. */
+  macAddress: string;
+  /** Only for ENI targets: the whole outer IP packet is truncated to it (default 9001). */
+  mtu?: number;
+}
+
+export interface SessionConfig {
+  sessionId: string;
+  sessionNumber: number;
+  networkInterfaceId: string;
+  filterId: string;
+  targetId: string;
+  virtualNetworkId: number;
+  /** Bytes of the original frame kept after the VXLAN header; absent means the whole frame. */
+  packetLength?: number;
+}
+
+export interface MirrorConfig {
+  enis: EniConfig[];
+  filters: FilterConfig[];
+  targets: TargetConfig[];
+  sessions: SessionConfig[];
+}
+
+export const AMAZON_DNS_SERVICE = 'amazon-dns';
+
+/** The MTU of an ENI target when the snapshot leaves it out (the EC2 jumbo-frame MTU). */
+export const DEFAULT_TARGET_MTU = 9001;
+
+/** A snapshot that cannot be compiled: a dangling reference or a malformed value. */
+export class MirrorConfigError extends Error {
+  override readonly name = 'MirrorConfigError';
+}

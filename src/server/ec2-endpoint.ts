@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { OperationName } from '../../model/ec2-types.js';
+import {
+  ApiError,
+  dryRunOperation,
+  internalError,
+  invalidAction,
+  missingAction,
+} from '../protocol/api-error.js';
+import { InputValidator, type ExtraRules } from '../protocol/input-validator.js';
+import { parseQueryInput } from '../protocol/query-parser.js';
+import type { ServiceModel } from '../protocol/service-model.js';
+import { XmlWriter } from '../protocol/xml-writer.js';
+import type { CallContext, HandlerTable } from '../service/call-context.js';
+import type { ServiceConfig } from '../service/service-config.js';
+import type { Store } from '../state/store.js';
+import { identifyCaller, type Caller } from './caller-identity.js';
+import { buildDispatchTable, type Dispatch } from './dispatch-table.js';
+import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
+
+/** Parameters that carry the request's envelope or signature, not operation input. */
+const ENVELOPE_PARAMETERS = new Set([
+  'Action',
+  'Version',
+  'AWSAccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SecurityToken',
+  'Timestamp',
+  'Expires',
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-Security-Token',
+  'X-Amz-Signature',
+  'X-Amz-SignedHeaders',
+]);
+
+export interface Ec2EndpointOptions {
+  model: ServiceModel;
+  handlers: HandlerTable;
+  notImplemented: readonly string[];
+  validationRules: ExtraRules;
+  store: Store;
+  config: ServiceConfig;
+  tokenSecret: Buffer;
+  /** Called with an error no handler meant to raise (a bug), before it is answered as InternalError. */
+  onUnexpectedError?: (error: unknown, log: RequestLogFields) => void;
+}
+
+/**
+ * The EC2 Query endpoint as one function from request to response. Its steps, in order: read the
+ * parameters, identify the caller, resolve the operation, parse and validate the input from the
+ * model, run the handler in a transaction (or rehearse it for DryRun), serialise the output.
+ */
+export class Ec2Endpoint {
+  private readonly dispatch: ReadonlyMap<string, Dispatch>;
+  private readonly validator: InputValidator;
+  private readonly writer: XmlWriter;
+  private readonly otherOperations: ReadonlySet<string>;
+
+  constructor(private readonly options: Ec2EndpointOptions) {
+    this.dispatch = buildDispatchTable(options.model, options.handlers, options.notImplemented);
+    this.validator = new InputValidator(options.model, options.validationRules);
+    this.writer = new XmlWriter(options.model);
+    const metadata = options.model.document.metadata as { mirrorlite?: { otherOperations?: string[] } };
+    this.otherOperations = new Set(metadata.mirrorlite?.otherOperations ?? []);
+  }
+
+  handle(request: HttpRequest): RoutedResponse {
+    const requestId = randomUUID();
+    const log: RequestLogFields = { requestId };
+    try {
+      const parameters = readParameters(request);
+      const caller = this.identify(request, parameters);
+      log.account = caller.account;
+      log.region = caller.region;
+      const action = parameters.get('Action');
+      if (!action) throw missingAction();
+      log.action = action;
+      const operation = this.resolve(action);
+      const shape = this.options.model.operation(action)!.input?.shape;
+      const input = parseQueryInput(this.options.model, shape, parameters.pairs, ENVELOPE_PARAMETERS);
+      this.validator.validate(shape, input);
+      const output = this.invoke(action as OperationName, operation, input, caller, requestId);
+      return this.respond(200, this.writer.response(action, output as Record<string, unknown>, requestId), log);
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : internalError();
+      if (!(error instanceof ApiError)) this.options.onUnexpectedError?.(error, log);
+      log.errorCode = apiError.code;
+      return this.respond(apiError.status, this.writer.error(apiError, requestId), log);
+    }
+  }
+
+  /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
+  refuse(error: ApiError): RoutedResponse {
+    const requestId = randomUUID();
+    return this.respond(error.status, this.writer.error(error, requestId), { requestId, errorCode: error.code });
+  }
+
+  private identify(request: HttpRequest, parameters: Parameters): Caller {
+    const { config } = this.options;
+    return identifyCaller(
+      typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+      parameters.get('X-Amz-Credential'),
+      parameters.get('AWSAccessKeyId'),
+      { account: config.defaultAccount, region: config.defaultRegion },
+    );
+  }
+
+  private resolve(action: string): Dispatch & { kind: 'handled' } {
+    const dispatch = this.dispatch.get(action);
+    if (dispatch?.kind === 'handled') return dispatch;
+    if (dispatch || this.otherOperations.has(action)) {
+      throw new ApiError('InvalidAction', `The action ${action} is not supported by mirrorlite.`);
+    }
+    throw invalidAction(action);
+  }
+
+  private invoke(
+    operation: OperationName,
+    dispatch: Dispatch & { kind: 'handled' },
+    input: Record<string, unknown>,
+    caller: Caller,
+    requestId: string,
+  ): unknown {
+    const { store, config, tokenSecret } = this.options;
+    const context: CallContext = {
+      operation,
+      account: caller.account,
+      region: caller.region,
+      requestId,
+      partition: store.partition(caller.account, caller.region),
+      store,
+      config,
+      tokenSecret,
+    };
+    if (input.DryRun === true) {
+      store.rehearse(() => dispatch.handler(input as never, context));
+      throw dryRunOperation();
+    }
+    return store.transaction(() => dispatch.handler(input as never, context));
+  }
+
+  private respond(status: number, body: string, log: RequestLogFields): RoutedResponse {
+    return {
+      status,
+      headers: {
+        'content-type': 'text/xml;charset=UTF-8',
+        'x-amzn-requestid': log.requestId!,
+        server: 'mirrorlite',
+      },
+      body,
+      log,
+    };
+  }
+}
+
+/** The request's parameters: the query string, then a form-encoded body. A name given twice is refused. */
+class Parameters {
+  readonly pairs: [string, string][] = [];
+  private readonly envelope = new Map<string, string>();
+
+  add(source: URLSearchParams): void {
+    for (const pair of source) {
+      this.pairs.push(pair);
+      if (ENVELOPE_PARAMETERS.has(pair[0])) this.envelope.set(pair[0], pair[1]);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.envelope.get(name);
+  }
+}
+
+function readParameters(request: HttpRequest): Parameters {
+  const parameters = new Parameters();
+  const queryStart = request.url.indexOf('?');
+  if (queryStart >= 0) parameters.add(new URLSearchParams(request.url.slice(queryStart + 1)));
+  if (request.body.length) parameters.add(new URLSearchParams(request.body.toString('utf8')));
+  return parameters;
+}

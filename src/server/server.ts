@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ServiceModel } from '../protocol/service-model.js';
+import { handlers, notImplemented } from '../service/operations.js';
+import { serviceConfig, type Quotas } from '../service/service-config.js';
+import { validationRules } from '../service/validation-rules.js';
+import { Store, type Persistence } from '../state/store.js';
+import { adminRoutes } from './admin-routes.js';
+import { Ec2Endpoint } from './ec2-endpoint.js';
+import { createLogger, type LogLevel, type Logger } from './logger.js';
+import { createHttpServer } from './node-adapter.js';
+import { MODEL_PATH, PACKAGE_VERSION } from './package-files.js';
+import { createRouter } from './router.js';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Keep state in SQLite in this folder; in memory when absent. */
+  dataDir?: string;
+  logLevel?: LogLevel;
+  defaultAccount?: string;
+  defaultRegion?: string;
+  quotas?: Partial<Quotas>;
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  store: Store;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4590;
+/** EC2 Query requests are small; 1 MiB holds a Describe of thousands of IDs. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const startedAt = Date.now();
+  const logger = createLogger(options.logLevel);
+  const model = ServiceModel.fromFile(MODEL_PATH);
+  const store = new Store(options.dataDir ? await openPersistence(options.dataDir) : undefined);
+  const config = serviceConfig({
+    ...(options.defaultAccount ? { defaultAccount: options.defaultAccount } : {}),
+    ...(options.defaultRegion ? { defaultRegion: options.defaultRegion } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
+  });
+  const endpoint = new Ec2Endpoint({
+    model,
+    handlers,
+    notImplemented,
+    validationRules,
+    store,
+    config,
+    tokenSecret: randomBytes(32),
+    onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
+  });
+  const router = createRouter(endpoint, adminRoutes(store, startedAt, PACKAGE_VERSION));
+  const server = createHttpServer({
+    router,
+    endpoint,
+    logger,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  });
+
+  const host = options.host ?? DEFAULT_HOST;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, host, port, persistent: store.persistent, dataDir: options.dataDir, ms: Date.now() - startedAt }, 'listening');
+
+  return {
+    url,
+    host,
+    port,
+    store,
+    logger,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          store.close();
+          logger.flush();
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** SQLite is loaded only when a data dir is asked for, keeping in-memory start-up light. */
+async function openPersistence(dataDir: string): Promise<Persistence> {
+  const { openSqlitePersistence } = await import('../state/sqlite-persistence.js');
+  return openSqlitePersistence(dataDir);
+}

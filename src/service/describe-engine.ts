@@ -1,0 +1,137 @@
+import type { Filter, Tag } from '../../model/ec2-types.js';
+import { invalidParameterValue } from '../protocol/api-error.js';
+import type { CallContext } from './call-context.js';
+import { invalidFilter, invalidParameterCombination, malformedId, notFound, type ResourceKind } from './errors.js';
+import { isIdOf, type IdKind } from './ids.js';
+import { issueToken, queryDigest, readToken } from './pagination-token.js';
+
+/**
+ * The one Describe engine: every Describe operation hands it its resources, its filter table and the
+ * request's IDs, filters and page parameters. Filters are ANDed, a filter's values ORed, `*` and `?`
+ * are wildcards (backslash escapes), numbers and booleans compare as their decimal/text form, and
+ * every Describe also understands `tag:<key>` and `tag-key`.
+ */
+
+export type FilterValue = string | number | boolean | undefined | null;
+
+/** Filter name → the values an item has for it. */
+export type FilterTable<T> = Record<string, (item: T) => FilterValue | readonly FilterValue[]>;
+
+export interface DescribeSource<T> {
+  /** The resource kind, for NotFound and Malformed errors. */
+  kind: ResourceKind & IdKind;
+  /** Every item the caller can see, in result order. */
+  all(): Iterable<T>;
+  idOf(item: T): string;
+  has(id: string): boolean;
+  filters: FilterTable<T>;
+  /** Enables `tag:<key>` and `tag-key`. */
+  tagsOf(item: T): readonly Tag[] | undefined;
+}
+
+export interface DescribeQuery {
+  ids?: readonly string[];
+  /** The IDs' parameter name, for the IDs + MaxResults error. */
+  idsParameter?: string;
+  filters?: readonly Filter[];
+  maxResults?: number;
+  nextToken?: string;
+}
+
+export interface DescribePage<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export function describe<T>(context: CallContext, source: DescribeSource<T>, query: DescribeQuery): DescribePage<T> {
+  const ids = query.ids?.length ? [...new Set(query.ids)] : undefined;
+  if (ids && query.maxResults !== undefined) {
+    throw invalidParameterCombination(`The parameter ${query.idsParameter ?? 'Ids'} cannot be used with the parameter MaxResults`);
+  }
+  const matches = compileFilters(source, query.filters ?? []);
+  const digest = queryDigest([ids ?? null, query.filters ?? null]);
+  const offset = query.nextToken ? readToken(context.tokenSecret, query.nextToken, digest) : 0;
+
+  let candidates: Iterable<T> = source.all();
+  if (ids) {
+    const malformed = ids.find((id) => !isIdOf(source.kind, id));
+    if (malformed) throw malformedId(source.kind, malformed);
+    const missing = ids.filter((id) => !source.has(id));
+    if (missing.length) throw notFound(source.kind, missing);
+    candidates = pickInOrder(source, new Set(ids));
+  }
+
+  const items: T[] = [];
+  for (const item of candidates) if (matches(item)) items.push(item);
+  if (query.maxResults === undefined) return { items: offset ? items.slice(offset) : items };
+  const end = offset + query.maxResults;
+  const page = items.slice(offset, end);
+  return end < items.length ? { items: page, nextToken: issueToken(context.tokenSecret, end, digest) } : { items: page };
+}
+
+function* pickInOrder<T>(source: DescribeSource<T>, ids: ReadonlySet<string>): Generator<T> {
+  for (const item of source.all()) if (ids.has(source.idOf(item))) yield item;
+}
+
+type Predicate<T> = (item: T) => boolean;
+
+function compileFilters<T>(source: DescribeSource<T>, filters: readonly Filter[]): Predicate<T> {
+  const predicates = filters.map((filter) => compileFilter(source, filter));
+  if (predicates.length === 0) return () => true;
+  return (item) => predicates.every((predicate) => predicate(item));
+}
+
+function compileFilter<T>(source: DescribeSource<T>, filter: Filter): Predicate<T> {
+  const name = filter.Name;
+  if (!name) throw invalidFilter('null');
+  if (!filter.Values?.length) throw invalidParameterValue(`The filter '${name}' must have at least one value`);
+  const valuesOf = filterAccessor(source, name);
+  const accepts = compileValues(filter.Values);
+  return (item) => {
+    const values = valuesOf(item);
+    if (Array.isArray(values)) return values.some((value) => value !== undefined && value !== null && accepts(String(value)));
+    return values !== undefined && values !== null && accepts(String(values));
+  };
+}
+
+function filterAccessor<T>(source: DescribeSource<T>, name: string): (item: T) => FilterValue | readonly FilterValue[] {
+  if (Object.hasOwn(source.filters, name)) return source.filters[name]!;
+  if (name === 'tag-key') return (item) => (source.tagsOf(item) ?? []).map((tag) => tag.Key);
+  if (name.startsWith('tag:') && name.length > 4) {
+    const key = name.slice(4);
+    return (item) => (source.tagsOf(item) ?? []).filter((tag) => tag.Key === key).map((tag) => tag.Value ?? '');
+  }
+  throw invalidFilter(name);
+}
+
+/** Exact values are a set look-up; values with wildcards become one anchored regular expression. */
+function compileValues(values: readonly string[]): (value: string) => boolean {
+  const exact = new Set<string>();
+  const patterns: string[] = [];
+  for (const value of values) {
+    const pattern = wildcardPattern(value);
+    if (pattern === undefined) exact.add(value);
+    else patterns.push(pattern);
+  }
+  if (patterns.length === 0) return (value) => exact.has(value);
+  const regex = new RegExp(`^(?:${patterns.join('|')})$`, 's');
+  return (value) => exact.has(value) || regex.test(value);
+}
+
+/** A regular expression for a filter value, or undefined when it has no wildcard (nor escape). */
+function wildcardPattern(value: string): string | undefined {
+  if (!/[*?\\]/.test(value)) return undefined;
+  let pattern = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (char === '\\' && i + 1 < value.length) pattern += escapeRegex(value[++i]!);
+    else if (char === '*') pattern += '.*';
+    else if (char === '?') pattern += '.';
+    else pattern += escapeRegex(char);
+  }
+  return pattern;
+}
+
+function escapeRegex(char: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
+}

@@ -1,0 +1,143 @@
+import { ApiError, invalidParameterValue } from '../protocol/api-error.js';
+
+/**
+ * The service's error catalogue: every code a handler can answer, in one place. Codes and statuses
+ * follow the EC2 documentation; where AWS is silent, ../shared/spec/decisions.md.
+ */
+
+/** How each kind of resource is named in its errors. */
+export const RESOURCE_ERRORS = {
+  vpc: { notFound: 'InvalidVpcID.NotFound', malformed: 'InvalidVpcID.Malformed', noun: 'vpc' },
+  subnet: { notFound: 'InvalidSubnetID.NotFound', malformed: 'InvalidSubnetID.Malformed', noun: 'subnet' },
+  'network-interface': {
+    notFound: 'InvalidNetworkInterfaceID.NotFound',
+    malformed: 'InvalidNetworkInterfaceId.Malformed',
+    noun: 'networkInterface',
+  },
+  'traffic-mirror-session': {
+    notFound: 'InvalidTrafficMirrorSessionId.NotFound',
+    malformed: 'InvalidTrafficMirrorSessionId.NotFound',
+    noun: 'traffic mirror session',
+  },
+  'traffic-mirror-target': {
+    notFound: 'InvalidTrafficMirrorTargetId.NotFound',
+    malformed: 'InvalidTrafficMirrorTargetId.NotFound',
+    noun: 'traffic mirror target',
+  },
+  'traffic-mirror-filter': {
+    notFound: 'InvalidTrafficMirrorFilterId.NotFound',
+    malformed: 'InvalidTrafficMirrorFilterId.NotFound',
+    noun: 'traffic mirror filter',
+  },
+  'traffic-mirror-filter-rule': {
+    notFound: 'InvalidTrafficMirrorFilterRuleId.NotFound',
+    malformed: 'InvalidTrafficMirrorFilterRuleId.NotFound',
+    noun: 'traffic mirror filter rule',
+  },
+} as const;
+
+export type ResourceKind = keyof typeof RESOURCE_ERRORS;
+
+export function notFound(kind: ResourceKind, ids: string | readonly string[]): ApiError {
+  const list = typeof ids === 'string' ? [ids] : ids;
+  const { notFound: code, noun } = RESOURCE_ERRORS[kind];
+  const message =
+    list.length === 1
+      ? `The ${noun} ID '${list[0]}' does not exist`
+      : `The ${noun} IDs '${list.join(', ')}' do not exist`;
+  return new ApiError(code, message);
+}
+
+export function malformedId(kind: ResourceKind, id: string): ApiError {
+  if (RESOURCE_ERRORS[kind].malformed === RESOURCE_ERRORS[kind].notFound) return notFound(kind, id);
+  return new ApiError(RESOURCE_ERRORS[kind].malformed, `Invalid id: "${id}"`);
+}
+
+export const invalidId = (id: string) => new ApiError('InvalidID', `The ID '${id}' is not valid`);
+
+export const invalidParameterCombination = (message: string) => new ApiError('InvalidParameterCombination', message);
+
+export const invalidNextToken = () => new ApiError('InvalidNextToken', 'The specified NextToken is not valid.');
+
+export const invalidFilter = (name: string) => invalidParameterValue(`The filter '${name}' is invalid`);
+
+export const idempotentParameterMismatch = () =>
+  new ApiError(
+    'IdempotentParameterMismatch',
+    'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
+  );
+
+export const dependencyViolation = (noun: string, id: string) =>
+  new ApiError('DependencyViolation', `The ${noun} '${id}' has dependencies and cannot be deleted.`);
+
+// --- Tags ---
+
+export const invalidTagKey = (key: string) =>
+  new ApiError('InvalidTagKey.Malformed', `Tag key '${key}' is not valid: keys are 1 to 127 characters and cannot start with 'aws:'.`);
+
+export const tagLimitExceeded = (id: string, limit: number) =>
+  new ApiError('TagLimitExceeded', `The maximum number of tags (${limit}) for resource '${id}' has been exceeded.`);
+
+// --- Addresses ---
+
+export const invalidVpcRange = (cidr: string) =>
+  new ApiError('InvalidVpc.Range', `The CIDR '${cidr}' is invalid. The netmask must be between /16 and /28.`);
+
+export const invalidSubnetRange = (cidr: string) => new ApiError('InvalidSubnet.Range', `The CIDR '${cidr}' is invalid.`);
+
+export const subnetConflict = (cidr: string) =>
+  new ApiError('InvalidSubnet.Conflict', `The CIDR '${cidr}' conflicts with another subnet`);
+
+export const addressInUse = (address: string) => new ApiError('InvalidIPAddress.InUse', `Address ${address} is in use.`);
+
+export const insufficientAddresses = (subnetId: string) =>
+  new ApiError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnetId} does not have enough free addresses to satisfy the request.`);
+
+export const networkInterfaceInUse = (id: string) =>
+  new ApiError('InvalidNetworkInterface.InUse', `The network interface '${id}' is in use by a traffic mirror target and cannot be deleted.`);
+
+// --- Traffic Mirroring ---
+
+export const filterInUse = (id: string) =>
+  new ApiError(
+    'TrafficMirrorFilterInUse',
+    `The Traffic Mirror filter '${id}' cannot be deleted because a Traffic Mirror session is currently using it.`,
+  );
+
+export const targetInUse = (id: string) =>
+  new ApiError(
+    'TrafficMirrorTargetInUseException',
+    `The Traffic Mirror target '${id}' cannot be deleted because a Traffic Mirror session is currently using it.`,
+  );
+
+export const interfaceInUseByTarget = (eniId: string) =>
+  new ApiError(
+    'InterfaceInUseByTrafficMirrorTarget',
+    `The network interface '${eniId}' is already associated with a traffic mirror target. An interface can only be associated with a session, or with a target, but not both.`,
+  );
+
+export const interfaceInUseBySession = (eniId: string) =>
+  new ApiError(
+    'InterfaceInUseByTrafficMirrorSession',
+    `The network interface '${eniId}' is already associated with a traffic mirror session. An interface can only be associated with a session, or with a target, but not both.`,
+  );
+
+export const filterRuleAlreadyExists = (direction: string, ruleNumber: number) =>
+  new ApiError(
+    'TrafficMirrorFilterRuleAlreadyExists',
+    `The Traffic Mirror filter rule already exists: an ${direction} rule with rule number ${ruleNumber} is already in this filter.`,
+  );
+
+export const sessionNumberInUse = (sessionNumber: number, eniId: string) =>
+  invalidParameterValue(`Session number ${sessionNumber} is already used by another Traffic Mirror session on network interface '${eniId}'.`);
+
+export const limitExceeded = (code: string, message: string) => new ApiError(code, message);
+
+export const malformedLoadBalancerArn = (arn: string) =>
+  new ApiError(
+    'InvalidNetworkLoadBalancerArn.Malformed',
+    `The Network Load Balancer ARN '${arn}' is malformed. It must be in the form arn:aws:elasticloadbalancing:region:account-id:loadbalancer/net/load-balancer-name/load-balancer-id.`,
+  );
+
+export const malformedVpcEndpointId = (id: string) =>
+  new ApiError('InvalidVpcEndpointId.Malformed', `The VPC endpoint ID '${id}' is malformed.`);

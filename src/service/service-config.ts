@@ -1,0 +1,52 @@
+/**
+ * Settings of the emulated service. Quotas default to AWS's published Traffic Mirroring quotas
+ * (none adjustable in AWS); tests and benchmarks may change them.
+ */
+export interface Quotas {
+  /** Sessions per source network interface. */
+  sessionsPerInterface: number;
+  /** Rules per filter, both directions together. */
+  rulesPerFilter: number;
+  /** Distinct source network interfaces per network-interface target. */
+  sourcesPerInterfaceTarget: number;
+  sessionsPerAccount: number;
+  targetsPerAccount: number;
+  filtersPerAccount: number;
+  /** Tags per resource (EC2's general limit). */
+  tagsPerResource: number;
+}
+
+export const DEFAULT_QUOTAS: Quotas = {
+  sessionsPerInterface: 3,
+  rulesPerFilter: 10,
+  sourcesPerInterfaceTarget: 10,
+  sessionsPerAccount: 10_000,
+  targetsPerAccount: 10_000,
+  filtersPerAccount: 10_000,
+  tagsPerResource: 50,
+};
+
+/** Quota names as the command line spells them: `sessions-per-interface` → sessionsPerInterface. */
+export function quotaFromFlag(name: string): keyof Quotas | undefined {
+  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return Object.hasOwn(DEFAULT_QUOTAS, camel) ? (camel as keyof Quotas) : undefined;
+}
+
+export interface ServiceConfig {
+  /** The account of a caller whose access key is not a 12-digit account ID. */
+  defaultAccount: string;
+  /** The region of a caller whose request carries no SigV4 credential scope. */
+  defaultRegion: string;
+  quotas: Quotas;
+}
+
+export const DEFAULT_ACCOUNT = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+
+export function serviceConfig(overrides: Partial<Omit<ServiceConfig, 'quotas'>> & { quotas?: Partial<Quotas> } = {}): ServiceConfig {
+  return {
+    defaultAccount: overrides.defaultAccount ?? DEFAULT_ACCOUNT,
+    defaultRegion: overrides.defaultRegion ?? DEFAULT_REGION,
+    quotas: { ...DEFAULT_QUOTAS, ...overrides.quotas },
+  };
+}

@@ -1,0 +1,158 @@
+import { Journal, type CommittedChange } from './journal.js';
+import { Partition } from './partition.js';
+
+/** A stored record as persistence and export see it. */
+export interface PersistedRecord {
+  account: string;
+  region: string;
+  kind: string;
+  id: string;
+  seq: number;
+  /** The record as JSON. */
+  body: string;
+}
+
+/** Where committed changes go. Writes of one call happen in one durable transaction. */
+export interface Persistence {
+  loadAll(): Iterable<PersistedRecord>;
+  /** `body` undefined deletes the record. Must be atomic: all of it or none. */
+  write(changes: (Omit<PersistedRecord, 'body' | 'seq'> & { seq?: number; body?: string })[]): void;
+  clear(): void;
+  close(): void;
+}
+
+/**
+ * All state, partitioned by account and region. Every mutating call runs in `transaction`: its writes
+ * are journaled, and either all of them are committed (and persisted before the call answers) or
+ * all are rolled back. Node runs one call at a time and calls never await inside a transaction, so
+ * transactions are serial by construction and readers never see half of one.
+ */
+export class Store {
+  private readonly byKey = new Map<string, Partition>();
+  private journal: Journal | undefined;
+  private readonly commitListeners: ((touched: ReadonlySet<Partition>) => void)[] = [];
+
+  constructor(private readonly persistence?: Persistence) {
+    if (persistence) this.restore(persistence.loadAll());
+  }
+
+  get persistent(): boolean {
+    return this.persistence !== undefined;
+  }
+
+  partition(account: string, region: string): Partition {
+    const key = `${account}/${region}`;
+    let partition = this.byKey.get(key);
+    if (!partition) this.byKey.set(key, (partition = new Partition(account, region, () => this.openJournal())));
+    return partition;
+  }
+
+  partitions(): IterableIterator<Partition> {
+    return this.byKey.values();
+  }
+
+  transaction<T>(work: () => T): T {
+    if (this.journal) return work();
+    const journal = (this.journal = new Journal());
+    try {
+      const result = work();
+      this.commit(journal);
+      return result;
+    } catch (error) {
+      journal.rollback();
+      throw error;
+    } finally {
+      this.journal = undefined;
+    }
+  }
+
+  /** Runs `work` and undoes whatever it wrote, whether it succeeded or not (DryRun). */
+  rehearse<T>(work: () => T): T {
+    if (this.journal) throw new Error('a rehearsal cannot run inside a transaction');
+    const journal = (this.journal = new Journal());
+    try {
+      return work();
+    } finally {
+      journal.rollback();
+      this.journal = undefined;
+    }
+  }
+
+  onCommit(listener: (touched: ReadonlySet<Partition>) => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  /** Empties every partition, in memory and on disk. */
+  reset(): void {
+    this.persistence?.clear();
+    for (const partition of this.byKey.values()) partition.clear();
+    this.byKey.clear();
+  }
+
+  /** Every record, for export. */
+  *records(): Generator<PersistedRecord> {
+    for (const partition of this.byKey.values()) {
+      for (const table of partition.tables) {
+        for (const record of table.values()) {
+          yield {
+            account: partition.account,
+            region: partition.region,
+            kind: table.kind,
+            id: table.idOf(record),
+            seq: record.seq,
+            body: JSON.stringify(record),
+          };
+        }
+      }
+    }
+  }
+
+  /** Replaces all state with these records (import), persisting them in one transaction. */
+  replaceAll(records: Iterable<PersistedRecord>): void {
+    const list = [...records];
+    this.persistence?.clear();
+    for (const partition of this.byKey.values()) partition.clear();
+    this.byKey.clear();
+    this.restore(list);
+    this.persistence?.write(list);
+    this.notify(new Set(this.byKey.values()));
+  }
+
+  close(): void {
+    this.persistence?.close();
+  }
+
+  private restore(records: Iterable<PersistedRecord>): void {
+    for (const record of records) {
+      this.partition(record.account, record.region).load(record.kind, JSON.parse(record.body));
+    }
+  }
+
+  private openJournal(): Journal {
+    if (!this.journal) throw new Error('state is written outside a transaction');
+    return this.journal;
+  }
+
+  private commit(journal: Journal): void {
+    if (journal.isEmpty) return;
+    const changes = journal.changes();
+    if (this.persistence) this.persistence.write(changes.map(toPersisted));
+    const touched = new Set(changes.map(({ table }) => table.scope as Partition));
+    this.notify(touched);
+  }
+
+  private notify(touched: Set<Partition>): void {
+    for (const partition of touched) partition.version++;
+    for (const listener of this.commitListeners) listener(touched);
+  }
+}
+
+function toPersisted({ table, id, after }: CommittedChange) {
+  return {
+    account: table.scope.account,
+    region: table.scope.region,
+    kind: table.kind,
+    id,
+    ...(after ? { seq: after.seq, body: JSON.stringify(after) } : {}),
+  };
+}
