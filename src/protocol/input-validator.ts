@@ -1,6 +1,6 @@
 import { invalidValueFor, missingParameter } from './api-error.js';
 import type { ServiceModel, Shape } from './service-model.js';
-import { inputMembersByWireName, inputWireName } from './wire-names.js';
+import { inputWireName } from './wire-names.js';
 
 /**
  * One validation pass over a parsed input, driven by the model (required members, enums, numeric
@@ -39,10 +39,10 @@ export class InputValidator {
         throw missingParameter(join(path, inputWireName(name, members[name]!)));
       }
     }
-    for (const { memberName, wireName, ref } of inputMembersByWireName(this.model, shapeName).values()) {
+    for (const [memberName, ref] of Object.entries(members)) {
       const value = input[memberName];
       if (value === undefined) continue;
-      const memberPath = join(path, wireName);
+      const memberPath = join(path, inputWireName(memberName, ref));
       this.value(ref.shape, value, memberPath);
       this.rules.members?.[`${shapeName}.${memberName}`]?.(value, memberPath, input);
     }

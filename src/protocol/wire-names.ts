@@ -2,12 +2,17 @@ import type { ServiceModel, ShapeRef } from './service-model.js';
 
 /**
  * The EC2 rule for the name of an input member on the wire: `queryName`, else `locationName` with a
- * capital first letter, else the member name (botocore `EC2Serializer._get_serialized_name`).
+ * capital first letter, else the member name with a capital first letter (Smithy's ec2Query
+ * protocol; botocore leaves the member name as is, which is the same thing for EC2, whose member
+ * names all start with a capital).
  */
 export function inputWireName(memberName: string, ref: ShapeRef): string {
   if (ref.queryName) return ref.queryName;
-  if (ref.locationName) return ref.locationName[0]!.toUpperCase() + ref.locationName.slice(1);
-  return memberName;
+  return capitalise(ref.locationName ?? memberName);
+}
+
+function capitalise(name: string): string {
+  return name ? name[0]!.toUpperCase() + name.slice(1) : name;
 }
 
 /** Output members are named by their `locationName`, else the member name. */
@@ -33,6 +38,13 @@ export function inputMembersByWireName(model: ServiceModel, structureName: strin
     for (const [memberName, ref] of Object.entries(model.shape(structureName).members ?? {})) {
       const wireName = inputWireName(memberName, ref);
       table.set(wireName, { memberName, wireName, ref });
+    }
+    // botocore sends a member without queryName or locationName under its own name, uncapitalised;
+    // accept that spelling too (EC2's own member names are capitalised, so both agree there).
+    for (const [memberName, ref] of Object.entries(model.shape(structureName).members ?? {})) {
+      if (!ref.queryName && !ref.locationName && !table.has(memberName)) {
+        table.set(memberName, { memberName, wireName: memberName, ref });
+      }
     }
     perModel.set(structureName, table);
   }

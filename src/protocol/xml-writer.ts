@@ -61,9 +61,11 @@ export class XmlWriter {
   error(error: ApiError, requestId: string, errorShape?: string): string {
     let details = '';
     if (error.details) {
+      // Code and Message are the envelope's own; an error shape's Message member is that one.
+      const { Code: _code, Message: _message, ...extra } = error.details;
       details = errorShape
-        ? this.structureBody(errorShape)(error.details)
-        : Object.entries(error.details)
+        ? this.structureBody(errorShape)(extra)
+        : Object.entries(extra)
             .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
             .join('');
     }
@@ -98,7 +100,7 @@ export class XmlWriter {
     const shape = this.model.shape(ref.shape);
     const name = outputElementName(memberName, ref);
     if (shape.type === 'list' && (ref.flattened || shape.flattened)) {
-      const item = this.elementWriter(name, shape.member!, ref.xmlNamespace ?? shape.member!.xmlNamespace);
+      const item = this.elementWriter(name, shape.member!, shape.member!.xmlNamespace ?? ref.xmlNamespace);
       return (value) => (value as unknown[]).map(item).join('');
     }
     if (shape.type === 'map' && (ref.flattened || shape.flattened)) {
@@ -110,7 +112,8 @@ export class XmlWriter {
           .join('');
       };
     }
-    return this.elementWriter(name, ref, ref.xmlNamespace ?? shape.xmlNamespace);
+    // A shape's own xmlNamespace applies where it is the document root, never as a member.
+    return this.elementWriter(name, ref, ref.xmlNamespace);
   }
 
   /** `<name>value</name>` for a value of the shape `ref` points to. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { gunzipSync, inflateSync } from 'node:zlib';
 import { ApiError, requestTooLarge } from '../protocol/api-error.js';
+import { decodeBody } from './body-decoding.js';
 import type { Ec2Endpoint } from './ec2-endpoint.js';
 import type { RoutedResponse } from './http-types.js';
 import type { Logger } from './logger.js';
@@ -110,23 +110,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
     request.on('end', () => {
       if (refused) return;
       try {
-        resolve(decode(Buffer.concat(chunks, size), request.headers['content-encoding'], limit));
+        resolve(decodeBody(Buffer.concat(chunks, size), request.headers['content-encoding'], limit));
       } catch (error) {
         reject(error);
       }
     });
   });
-}
-
-function decode(body: Buffer, encoding: string | undefined, limit: number): Buffer {
-  const coding = encoding?.trim().toLowerCase();
-  if (!coding || coding === 'identity') return body;
-  try {
-    if (coding === 'gzip') return gunzipSync(body, { maxOutputLength: limit });
-    if (coding === 'deflate') return inflateSync(body, { maxOutputLength: limit });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw requestTooLarge(limit);
-    throw new ApiError('InvalidRequest', `The request body is not valid ${coding} data.`);
-  }
-  throw new ApiError('InvalidRequest', `The content encoding ${coding} is not supported.`, 415);
 }

@@ -1,0 +1,516 @@
+// Decides, frame by frame, whether and by which session a source ENI's traffic is mirrored, and
+// encapsulates it. A MirrorConfig snapshot is compiled once per control-plane change (addresses
+// to numbers, sessions sorted, filters compiled, VXLAN headers prebuilt); evaluating a frame then
+// allocates nothing.
+//
+// The decision, in order (spec section 6, decisions.md "Data plane"; reasons in mirror-reasons.ts):
+//   1. the frame is decoded;
+//   2. classes that are never mirrored: ARP, instance metadata, Time Sync (NTP), DHCP, Windows
+//      activation (any TCP segment to or from port 1688, standing for Amazon KMS);
+//   3. direction: ingress when the destination address is one of the ENI's, egress when the
+//      source is (both: egress); neither means not the ENI's traffic;
+//   4. Amazon DNS (UDP or TCP with port 53 on the resolver's side, the resolver being a VPC
+//      IPv4 CIDR base + 2, 169.254.169.253 or fd00:ec2::253) skips the rules: the first session
+//      whose filter has `amazon-dns` mirrors it, in either direction;
+//   5. otherwise the ENI's sessions by ascending SessionNumber: the first whose filter's first
+//      matching rule (of the packet's direction) is `accept` mirrors the packet and no other
+//      session sees it; a `reject` match or no match passes it to the next session.
+
+import { parseIpv4, parseIpv6, parseMac } from './cidr.js';
+import { AMAZON_DNS_SERVICE, DEFAULT_TARGET_MTU, MirrorConfigError, type FilterConfig, type MirrorConfig, type SessionConfig, type TargetConfig } from './config.js';
+import { flowSourcePort } from './flow-hash.js';
+import { NOT_MIRRORED_REASON_NAMES, type NotMirroredReason } from './mirror-reasons.js';
+import { DecodedFrame, decodeFrame, ETHERTYPE_ARP, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, type DecodeError } from './packet-decoder.js';
+import { RuleMatcher, type TrafficDirection } from './rule-matcher.js';
+import { MAX_VNI, VXLAN_OVERHEAD, VxlanEncapsulator } from './vxlan.js';
+
+const METADATA_IPV4 = parseIpv4('169.254.169.254');
+const TIME_SYNC_IPV4 = parseIpv4('169.254.169.123');
+const LINK_LOCAL_DNS_IPV4 = parseIpv4('169.254.169.253');
+const METADATA_IPV6 = parseIpv6('fd00:ec2::254')!;
+const TIME_SYNC_IPV6 = parseIpv6('fd00:ec2::123')!;
+const AMAZON_DNS_IPV6 = parseIpv6('fd00:ec2::253')!;
+const DNS_PORT = 53;
+const KMS_ACTIVATION_PORT = 1688;
+
+/** What one session's filter did with the last evaluated frame. */
+export const SESSION_OUTCOMES = ['not-evaluated', 'accepted', 'rejected', 'no-rule-matched', 'amazon-dns', 'amazon-dns-not-enabled'] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+const NOT_EVALUATED = 0;
+const ACCEPTED = 1;
+const REJECTED = 2;
+const NO_RULE_MATCHED = 3;
+const AMAZON_DNS_ACCEPTED = 4;
+const AMAZON_DNS_NOT_ENABLED = 5;
+
+const reasonIndex = (reason: NotMirroredReason) => NOT_MIRRORED_REASON_NAMES.indexOf(reason);
+const UNKNOWN_ENI = reasonIndex('unknown-eni');
+const NEVER_ARP = reasonIndex('never-mirrored:arp');
+const NEVER_DHCP = reasonIndex('never-mirrored:dhcp');
+const NEVER_METADATA = reasonIndex('never-mirrored:metadata');
+const NEVER_NTP = reasonIndex('never-mirrored:ntp');
+const NEVER_KMS = reasonIndex('never-mirrored:kms-activation');
+const NOT_ENI_TRAFFIC = reasonIndex('not-eni-traffic');
+const NO_SESSION = reasonIndex('no-session');
+const DNS_NOT_ENABLED = reasonIndex('amazon-dns-not-enabled');
+const REJECTED_REASON = reasonIndex('rejected');
+const NO_RULE_MATCHED_REASON = reasonIndex('no-rule-matched');
+const UNDECODABLE = new Map<DecodeError | null, number>(
+  NOT_MIRRORED_REASON_NAMES.filter((name) => name.startsWith('undecodable:')).map((name) => [name.slice('undecodable:'.length) as DecodeError, reasonIndex(name)]),
+);
+
+/** The engine's answer for one frame. Reused: each evaluation rewrites every field. */
+export class MirrorDecision {
+  mirrored = false;
+  /** Why not, when not mirrored. */
+  reason: NotMirroredReason | null = null;
+  direction: TrafficDirection | null = null;
+  /** The frame is Amazon DNS traffic (evaluated by the amazon-dns service, not by rules). */
+  amazonDns = false;
+  sessionId: string | null = null;
+  sessionNumber = 0;
+  filterId: string | null = null;
+  targetId: string | null = null;
+  virtualNetworkId = 0;
+  /** The accepting rule; null when the amazon-dns service mirrored the frame. */
+  ruleId: string | null = null;
+  ruleNumber = 0;
+  service: typeof AMAZON_DNS_SERVICE | null = null;
+}
+
+export interface CompiledFilter {
+  readonly config: FilterConfig;
+  readonly matcher: RuleMatcher;
+  readonly amazonDns: boolean;
+  /** Index of the filter's first rule in the engine's rule counters. */
+  readonly ruleCounterBase: number;
+}
+
+export interface CompiledSession {
+  readonly index: number;
+  readonly config: SessionConfig;
+  readonly target: TargetConfig;
+  readonly filter: CompiledFilter;
+  readonly encapsulator: VxlanEncapsulator;
+}
+
+export interface CompiledEni {
+  readonly index: number;
+  readonly networkInterfaceId: string;
+  readonly ipv4: Uint32Array;
+  /** Four words per address. */
+  readonly ipv6: Uint32Array;
+  /** Amazon DNS resolver addresses: each VPC CIDR base + 2, and 169.254.169.253. */
+  readonly dnsResolvers: Uint32Array;
+  /** Ascending SessionNumber. */
+  readonly sessions: readonly CompiledSession[];
+}
+
+export interface PacketByteCounter {
+  packets: number;
+  bytes: number;
+}
+
+export interface MirrorCounters {
+  framesEvaluated: number;
+  framesMirrored: number;
+  /** Frames mirrored by each session, and their original bytes. */
+  sessions: Record<string, PacketByteCounter>;
+  /** Frames each rule matched (accept or reject), and their bytes. */
+  rules: Record<string, PacketByteCounter>;
+  /** Frames not mirrored, by reason; only reasons seen at least once. */
+  notMirrored: Partial<Record<NotMirroredReason, number>>;
+}
+
+export class MirrorEngine {
+  /** The last frame decoded, in the engine's reusable summary. */
+  readonly frame = new DecodedFrame();
+  /** The last decision. */
+  readonly decision = new MirrorDecision();
+  readonly enis: readonly CompiledEni[];
+  readonly sessions: readonly CompiledSession[];
+  readonly filters: readonly CompiledFilter[];
+  /** What each session of the last evaluated ENI did, by position in CompiledEni.sessions. */
+  readonly lastOutcome: Uint8Array;
+  /** The rule each session's filter matched (index into its matcher's rules), or -1. */
+  readonly lastRule: Int32Array;
+
+  private readonly eniIndexById: Map<string, number>;
+  private readonly ruleIds: readonly string[];
+  private lastSession: CompiledSession | null = null;
+  private lastReason = -1;
+  private framesEvaluated = 0;
+  private framesMirrored = 0;
+  private readonly sessionPackets: Float64Array;
+  private readonly sessionBytes: Float64Array;
+  private readonly rulePackets: Float64Array;
+  private readonly ruleBytes: Float64Array;
+  private readonly reasonCounts: Float64Array;
+
+  private constructor(enis: CompiledEni[], sessions: CompiledSession[], filters: CompiledFilter[], ruleIds: string[]) {
+    this.enis = enis;
+    this.sessions = sessions;
+    this.filters = filters;
+    this.ruleIds = ruleIds;
+    this.eniIndexById = new Map(enis.map((eni) => [eni.networkInterfaceId, eni.index]));
+    const maxSessions = Math.max(0, ...enis.map((eni) => eni.sessions.length));
+    this.lastOutcome = new Uint8Array(maxSessions);
+    this.lastRule = new Int32Array(maxSessions);
+    this.sessionPackets = new Float64Array(sessions.length);
+    this.sessionBytes = new Float64Array(sessions.length);
+    this.rulePackets = new Float64Array(ruleIds.length);
+    this.ruleBytes = new Float64Array(ruleIds.length);
+    this.reasonCounts = new Float64Array(NOT_MIRRORED_REASON_NAMES.length);
+  }
+
+  /** Compiles a snapshot; throws MirrorConfigError for dangling references or malformed values. */
+  static compile(config: MirrorConfig): MirrorEngine {
+    const ruleIds: string[] = [];
+    const filters = new Map<string, CompiledFilter>();
+    for (const filter of config.filters) {
+      if (filters.has(filter.filterId)) throw new MirrorConfigError(`duplicate filter ${filter.filterId}`);
+      for (const service of filter.networkServices) {
+        if (service !== AMAZON_DNS_SERVICE) throw new MirrorConfigError(`filter ${filter.filterId}: unknown network service '${service}'`);
+      }
+      const ruleCounterBase = ruleIds.length;
+      for (const rule of filter.rules) ruleIds.push(rule.ruleId);
+      filters.set(filter.filterId, {
+        config: filter,
+        matcher: compileMatcher(filter),
+        amazonDns: filter.networkServices.includes(AMAZON_DNS_SERVICE),
+        ruleCounterBase,
+      });
+    }
+    if (new Set(ruleIds).size !== ruleIds.length) throw new MirrorConfigError('a rule ID appears twice');
+
+    const targets = new Map<string, TargetConfig>();
+    for (const target of config.targets) {
+      if (targets.has(target.targetId)) throw new MirrorConfigError(`duplicate target ${target.targetId}`);
+      targets.set(target.targetId, target);
+    }
+
+    const enisById = new Map(config.enis.map((eni) => [eni.networkInterfaceId, eni]));
+    if (enisById.size !== config.enis.length) throw new MirrorConfigError('an ENI ID appears twice');
+    const sessionsByEni = new Map<string, SessionConfig[]>();
+    for (const session of config.sessions) {
+      if (!enisById.has(session.networkInterfaceId)) throw new MirrorConfigError(`session ${session.sessionId}: unknown ENI ${session.networkInterfaceId}`);
+      const list = sessionsByEni.get(session.networkInterfaceId) ?? [];
+      list.push(session);
+      sessionsByEni.set(session.networkInterfaceId, list);
+    }
+
+    const sessions: CompiledSession[] = [];
+    const enis = config.enis.map((eniConfig, index): CompiledEni => {
+      const id = eniConfig.networkInterfaceId;
+      if (!parseMac(eniConfig.macAddress)) throw new MirrorConfigError(`ENI ${id}: bad MAC '${eniConfig.macAddress}'`);
+      const ipv4 = uniqueIpv4([eniConfig.primaryIpv4, ...eniConfig.ipv4Addresses], `ENI ${id}`);
+      const ipv6 = new Uint32Array(4 * eniConfig.ipv6Addresses.length);
+      eniConfig.ipv6Addresses.forEach((text, i) => {
+        if (!parseIpv6(text, ipv6.subarray(4 * i, 4 * i + 4))) throw new MirrorConfigError(`ENI ${id}: bad IPv6 address '${text}'`);
+      });
+      const resolvers = eniConfig.vpcIpv4Cidrs.map((cidr) => {
+        const slash = cidr.indexOf('/');
+        const base = parseIpv4(slash < 0 ? cidr : cidr.slice(0, slash));
+        const prefix = Number(cidr.slice(slash + 1));
+        if (slash < 0 || base < 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > 30) throw new MirrorConfigError(`ENI ${id}: bad VPC CIDR '${cidr}'`);
+        const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+        return (((base & mask) >>> 0) + 2) >>> 0;
+      });
+      resolvers.push(LINK_LOCAL_DNS_IPV4);
+
+      const own = [...(sessionsByEni.get(id) ?? [])].sort((a, b) => a.sessionNumber - b.sessionNumber);
+      for (let i = 1; i < own.length; i++) {
+        if (own[i]!.sessionNumber === own[i - 1]!.sessionNumber) {
+          throw new MirrorConfigError(`sessions ${own[i - 1]!.sessionId} and ${own[i]!.sessionId} share SessionNumber ${own[i]!.sessionNumber} on ${id}`);
+        }
+      }
+      const compiledSessions = own.map((session) => {
+        const compiled = compileSession(session, sessions.length, eniConfig.macAddress, eniConfig.primaryIpv4, filters, targets);
+        sessions.push(compiled);
+        return compiled;
+      });
+      return { index, networkInterfaceId: id, ipv4, ipv6, dnsResolvers: Uint32Array.from(resolvers), sessions: compiledSessions };
+    });
+    return new MirrorEngine(enis, sessions, [...filters.values()], ruleIds);
+  }
+
+  /** The index decide() takes for an ENI, or -1 when the snapshot does not have it. */
+  eniIndex(networkInterfaceId: string): number {
+    return this.eniIndexById.get(networkInterfaceId) ?? -1;
+  }
+
+  /**
+   * Decides the fate of one frame seen on the ENI `eniIndex`, and counts it. The frame is
+   * `bytes[offset, offset + length)`. Returns the engine's reused decision object.
+   */
+  decide(eniIndex: number, bytes: Uint8Array, offset: number, length: number): MirrorDecision {
+    const decision = this.evaluate(eniIndex, bytes, offset, length);
+    this.framesEvaluated++;
+    const eni = this.enis[eniIndex];
+    if (eni !== undefined) {
+      // Rule counters: every rule that matched, whether it accepted or rejected.
+      const sessions = eni.sessions;
+      for (let i = 0; i < sessions.length; i++) {
+        const rule = this.lastRule[i]!;
+        if (this.lastOutcome[i] === NOT_EVALUATED) break;
+        if (rule >= 0) {
+          const counter = sessions[i]!.filter.ruleCounterBase + rule;
+          this.rulePackets[counter]!++;
+          this.ruleBytes[counter]! += length;
+        }
+      }
+    }
+    const session = this.lastSession;
+    if (session !== null) {
+      this.framesMirrored++;
+      this.sessionPackets[session.index]!++;
+      this.sessionBytes[session.index]! += length;
+    } else {
+      this.reasonCounts[this.lastReason]!++;
+    }
+    return decision;
+  }
+
+  /** decide() without counting: the same decision, for explanations and dry runs. */
+  evaluate(eniIndex: number, bytes: Uint8Array, offset: number, length: number): MirrorDecision {
+    const d = this.decision;
+    d.mirrored = false;
+    d.reason = null;
+    d.direction = null;
+    d.amazonDns = false;
+    d.sessionId = null;
+    d.sessionNumber = 0;
+    d.filterId = null;
+    d.targetId = null;
+    d.virtualNetworkId = 0;
+    d.ruleId = null;
+    d.ruleNumber = 0;
+    d.service = null;
+    this.lastSession = null;
+    for (let i = 0; i < this.lastOutcome.length; i++) {
+      this.lastOutcome[i] = NOT_EVALUATED;
+      this.lastRule[i] = -1;
+    }
+
+    const eni = this.enis[eniIndex];
+    if (eni === undefined) return this.notMirrored(UNKNOWN_ENI);
+    const frame = this.frame;
+    if (!decodeFrame(bytes, offset, length, frame)) return this.notMirrored(UNDECODABLE.get(frame.error)!);
+    if (frame.etherType === ETHERTYPE_ARP) return this.notMirrored(NEVER_ARP);
+    const never = neverMirroredClass(frame);
+    if (never >= 0) return this.notMirrored(never);
+
+    let egress: boolean;
+    if (frame.family === 4) {
+      egress = hasIpv4(eni.ipv4, frame.srcIpv4);
+      if (!egress && !hasIpv4(eni.ipv4, frame.dstIpv4)) return this.notMirrored(NOT_ENI_TRAFFIC);
+    } else {
+      egress = hasIpv6(eni.ipv6, frame.srcIpv6);
+      if (!egress && !hasIpv6(eni.ipv6, frame.dstIpv6)) return this.notMirrored(NOT_ENI_TRAFFIC);
+    }
+    const direction: TrafficDirection = egress ? 'egress' : 'ingress';
+    d.direction = direction;
+    const sessions = eni.sessions;
+    if (sessions.length === 0) return this.notMirrored(NO_SESSION);
+
+    if (isAmazonDns(eni, frame)) {
+      d.amazonDns = true;
+      for (let i = 0; i < sessions.length; i++) {
+        const session = sessions[i]!;
+        if (session.filter.amazonDns) {
+          this.lastOutcome[i] = AMAZON_DNS_ACCEPTED;
+          d.service = AMAZON_DNS_SERVICE;
+          return this.mirroredBy(session);
+        }
+        this.lastOutcome[i] = AMAZON_DNS_NOT_ENABLED;
+      }
+      return this.notMirrored(DNS_NOT_ENABLED);
+    }
+
+    let rejected = false;
+    for (let i = 0; i < sessions.length; i++) {
+      const session = sessions[i]!;
+      const matcher = session.filter.matcher;
+      const rule = matcher.match(frame, direction);
+      this.lastRule[i] = rule;
+      if (rule < 0) {
+        this.lastOutcome[i] = NO_RULE_MATCHED;
+        continue;
+      }
+      const config = matcher.rules[rule]!;
+      if (config.action === 'accept') {
+        this.lastOutcome[i] = ACCEPTED;
+        d.ruleId = config.ruleId;
+        d.ruleNumber = config.ruleNumber;
+        return this.mirroredBy(session);
+      }
+      this.lastOutcome[i] = REJECTED;
+      rejected = true;
+    }
+    return this.notMirrored(rejected ? REJECTED_REASON : NO_RULE_MATCHED_REASON);
+  }
+
+  /** The most bytes encapsulate() writes for a frame of `length` bytes. */
+  maxEncapsulatedLength(length: number): number {
+    return VXLAN_OVERHEAD + length;
+  }
+
+  /**
+   * Writes the VXLAN packet for the frame of the last decision into `out` at `outOffset` and
+   * returns its length; 0 when the last decision was not to mirror. Pass the same frame bytes that
+   * were decided. Throws RangeError when `out` has less than encapsulatedLength bytes left.
+   */
+  encapsulate(out: Uint8Array, outOffset: number, bytes: Uint8Array, offset: number, length: number): number {
+    const session = this.lastSession;
+    if (session === null) return 0;
+    return session.encapsulator.encode(out, outOffset, bytes, offset, length, flowSourcePort(this.frame));
+  }
+
+  /** Bytes that encapsulate() will write for the last decision (0 when not mirrored). */
+  encapsulatedLength(length: number): number {
+    return this.lastSession === null ? 0 : this.lastSession.encapsulator.encodedLength(length);
+  }
+
+  counters(): MirrorCounters {
+    const sessions: Record<string, PacketByteCounter> = {};
+    for (const session of this.sessions) {
+      sessions[session.config.sessionId] = { packets: this.sessionPackets[session.index]!, bytes: this.sessionBytes[session.index]! };
+    }
+    const rules: Record<string, PacketByteCounter> = {};
+    this.ruleIds.forEach((id, i) => (rules[id] = { packets: this.rulePackets[i]!, bytes: this.ruleBytes[i]! }));
+    const notMirrored: Partial<Record<NotMirroredReason, number>> = {};
+    NOT_MIRRORED_REASON_NAMES.forEach((name, i) => {
+      if (this.reasonCounts[i]! > 0) notMirrored[name] = this.reasonCounts[i]!;
+    });
+    return { framesEvaluated: this.framesEvaluated, framesMirrored: this.framesMirrored, sessions, rules, notMirrored };
+  }
+
+  resetCounters(): void {
+    this.framesEvaluated = 0;
+    this.framesMirrored = 0;
+    for (const counter of [this.sessionPackets, this.sessionBytes, this.rulePackets, this.ruleBytes, this.reasonCounts]) counter.fill(0);
+  }
+
+  private notMirrored(reason: number): MirrorDecision {
+    this.lastReason = reason;
+    this.decision.reason = NOT_MIRRORED_REASON_NAMES[reason]!;
+    return this.decision;
+  }
+
+  private mirroredBy(session: CompiledSession): MirrorDecision {
+    const d = this.decision;
+    this.lastSession = session;
+    d.mirrored = true;
+    d.sessionId = session.config.sessionId;
+    d.sessionNumber = session.config.sessionNumber;
+    d.filterId = session.filter.config.filterId;
+    d.targetId = session.target.targetId;
+    d.virtualNetworkId = session.config.virtualNetworkId;
+    return d;
+  }
+}
+
+/** The reason index of a never-mirrored class, or -1. */
+function neverMirroredClass(frame: DecodedFrame): number {
+  if (frame.family === 4) {
+    const src = frame.srcIpv4;
+    const dst = frame.dstIpv4;
+    if (src === METADATA_IPV4 || dst === METADATA_IPV4) return NEVER_METADATA;
+    if (src === TIME_SYNC_IPV4 || dst === TIME_SYNC_IPV4) return NEVER_NTP;
+  } else {
+    if (sameIpv6(frame.srcIpv6, METADATA_IPV6) || sameIpv6(frame.dstIpv6, METADATA_IPV6)) return NEVER_METADATA;
+    if (sameIpv6(frame.srcIpv6, TIME_SYNC_IPV6) || sameIpv6(frame.dstIpv6, TIME_SYNC_IPV6)) return NEVER_NTP;
+  }
+  if (!frame.hasPorts) return -1;
+  const src = frame.srcPort;
+  const dst = frame.dstPort;
+  if (frame.protocol === IP_PROTOCOL_UDP) {
+    if (frame.family === 4 ? src === 67 || src === 68 || dst === 67 || dst === 68 : src === 546 || src === 547 || dst === 546 || dst === 547) {
+      return NEVER_DHCP;
+    }
+  } else if (frame.protocol === IP_PROTOCOL_TCP) {
+    if (src === KMS_ACTIVATION_PORT || dst === KMS_ACTIVATION_PORT) return NEVER_KMS;
+  }
+  return -1;
+}
+
+function isAmazonDns(eni: CompiledEni, frame: DecodedFrame): boolean {
+  if (!frame.hasPorts || (frame.protocol !== IP_PROTOCOL_UDP && frame.protocol !== IP_PROTOCOL_TCP)) return false;
+  if (frame.family === 4) {
+    return (frame.dstPort === DNS_PORT && hasIpv4(eni.dnsResolvers, frame.dstIpv4)) || (frame.srcPort === DNS_PORT && hasIpv4(eni.dnsResolvers, frame.srcIpv4));
+  }
+  return (frame.dstPort === DNS_PORT && sameIpv6(frame.dstIpv6, AMAZON_DNS_IPV6)) || (frame.srcPort === DNS_PORT && sameIpv6(frame.srcIpv6, AMAZON_DNS_IPV6));
+}
+
+// An ENI has a handful of addresses: a linear scan of a typed array beats hashing.
+function hasIpv4(addresses: Uint32Array, address: number): boolean {
+  for (let i = 0; i < addresses.length; i++) if (addresses[i] === address) return true;
+  return false;
+}
+
+function hasIpv6(addresses: Uint32Array, address: Uint32Array): boolean {
+  for (let i = 0; i < addresses.length; i += 4) {
+    if (addresses[i] === address[0] && addresses[i + 1] === address[1] && addresses[i + 2] === address[2] && addresses[i + 3] === address[3]) return true;
+  }
+  return false;
+}
+
+function sameIpv6(a: Uint32Array, b: Uint32Array): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+function uniqueIpv4(texts: readonly string[], owner: string): Uint32Array {
+  const values = new Set<number>();
+  for (const text of texts) {
+    const value = parseIpv4(text);
+    if (value < 0) throw new MirrorConfigError(`${owner}: bad IPv4 address '${text}'`);
+    values.add(value);
+  }
+  return Uint32Array.from(values);
+}
+
+function compileMatcher(filter: FilterConfig): RuleMatcher {
+  try {
+    return RuleMatcher.compile(filter.rules);
+  } catch (error) {
+    if (error instanceof MirrorConfigError) throw new MirrorConfigError(`filter ${filter.filterId}: ${error.message}`);
+    throw error;
+  }
+}
+
+function compileSession(
+  session: SessionConfig,
+  index: number,
+  sourceMac: string,
+  sourceIpv4: string,
+  filters: ReadonlyMap<string, CompiledFilter>,
+  targets: ReadonlyMap<string, TargetConfig>,
+): CompiledSession {
+  const where = `session ${session.sessionId}`;
+  const filter = filters.get(session.filterId);
+  if (!filter) throw new MirrorConfigError(`${where}: unknown filter ${session.filterId}`);
+  const target = targets.get(session.targetId);
+  if (!target) throw new MirrorConfigError(`${where}: unknown target ${session.targetId}`);
+  if (!Number.isInteger(session.virtualNetworkId) || session.virtualNetworkId < 0 || session.virtualNetworkId > MAX_VNI) {
+    throw new MirrorConfigError(`${where}: bad VirtualNetworkId ${session.virtualNetworkId}`);
+  }
+  if (session.packetLength !== undefined && !(Number.isInteger(session.packetLength) && session.packetLength >= 1)) {
+    throw new MirrorConfigError(`${where}: bad PacketLength ${session.packetLength}`);
+  }
+  const mtu = target.type === 'network-interface' ? (target.mtu ?? DEFAULT_TARGET_MTU) : 0;
+  let encapsulator: VxlanEncapsulator;
+  try {
+    encapsulator = new VxlanEncapsulator({
+      sourceMac,
+      destinationMac: target.macAddress,
+      sourceIpv4,
+      destinationIpv4: target.address,
+      vni: session.virtualNetworkId,
+      packetLength: session.packetLength ?? 0,
+      mtu,
+    });
+  } catch (error) {
+    throw new MirrorConfigError(`${where} (target ${target.targetId}): ${(error as Error).message}`);
+  }
+  return { index, config: session, target, filter, encapsulator };
+}

@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PACKAGE_ROOT } from '../../src/server/package-files.js';
+
+export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `mirrorlite serve` as a real process on a free port and waits until it listens. */
+export function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time; stderr: ${stderr}`)), 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening; stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'listening') {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        const port = entry.port as number;
+        const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        };
+        resolve({ url: entry.url as string, port, child, logs, stop: () => kill('SIGTERM'), kill });
+      }
+    });
+  });
+}
