@@ -1,10 +1,24 @@
 import type { OperationName } from '../../model/ec2-types.js';
 import type { HandlerTable } from './call-context.js';
-import { describeTrafficMirrorSessions } from './traffic-mirror-sessions.js';
+import { networkInterfaceHandlers } from './network-interfaces.js';
+import { subnetHandlers } from './subnets.js';
+import { tagHandlers } from './tags.js';
+import { trafficMirrorFilterRuleHandlers } from './traffic-mirror-filter-rules.js';
+import { trafficMirrorFilterHandlers } from './traffic-mirror-filters.js';
+import { trafficMirrorSessionHandlers } from './traffic-mirror-sessions.js';
+import { trafficMirrorTargetHandlers } from './traffic-mirror-targets.js';
+import { vpcHandlers } from './vpcs.js';
 
-/** Every operation mirrorlite serves, by name. */
+/** Every operation mirrorlite serves, by name: one module per resource family. */
 export const handlers: HandlerTable = {
-  DescribeTrafficMirrorSessions: describeTrafficMirrorSessions,
+  ...vpcHandlers,
+  ...subnetHandlers,
+  ...networkInterfaceHandlers,
+  ...trafficMirrorTargetHandlers,
+  ...trafficMirrorFilterHandlers,
+  ...trafficMirrorFilterRuleHandlers,
+  ...trafficMirrorSessionHandlers,
+  ...tagHandlers,
 };
 
 /** Operations of the model that answer "not supported by mirrorlite" for now. */
@@ -35,4 +49,4 @@ export const notImplemented: readonly OperationName[] = [
   'ModifyTrafficMirrorFilterNetworkServices',
   'ModifyTrafficMirrorFilterRule',
   'ModifyTrafficMirrorSession',
-];
+].filter((name) => !(name in handlers)) as OperationName[];

@@ -1,4 +1,5 @@
-import type { Handler } from './call-context.js';
+import type { ExtraRules } from '../protocol/input-validator.js';
+import type { Handler, HandlerTable } from './call-context.js';
 import { describe, type DescribeSource } from './describe-engine.js';
 import type { TrafficMirrorSessionRecord } from '../state/records.js';
 import type { Partition } from '../state/partition.js';
@@ -35,3 +36,9 @@ export const describeTrafficMirrorSessions: Handler<'DescribeTrafficMirrorSessio
   });
   return { TrafficMirrorSessions: page.items, NextToken: page.nextToken };
 };
+
+export const trafficMirrorSessionHandlers: HandlerTable = {
+  DescribeTrafficMirrorSessions: describeTrafficMirrorSessions,
+};
+
+export const trafficMirrorSessionRules: ExtraRules = {};

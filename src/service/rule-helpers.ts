@@ -1,0 +1,43 @@
+import { invalidValueFor } from '../protocol/api-error.js';
+import type { MemberRule } from '../protocol/input-validator.js';
+import { parseCidr, parseIp } from '../dataplane/cidr.js';
+
+/** Building blocks for the validation table: each names the parameter and the value it refuses. */
+
+export const integerBetween =
+  (min: number, max: number): MemberRule =>
+  (value, path) => {
+    const n = value as number;
+    if (n < min || n > max) throw invalidValueFor(path, n, `Valid values are ${min}-${max}.`);
+  };
+
+export const maxLength =
+  (limit: number): MemberRule =>
+  (value, path) => {
+    if ([...(value as string)].length > limit) {
+      throw invalidValueFor(path, `${(value as string).slice(0, 40)}…`, `It must be at most ${limit} characters long.`);
+    }
+  };
+
+/** An IPv4 or IPv6 CIDR block; `family` narrows it to one. */
+export const cidrBlock =
+  (family?: 4 | 6): MemberRule =>
+  (value, path) => {
+    const cidr = parseCidr(value as string);
+    if (!cidr || (family && cidr.family !== family)) throw invalidValueFor(path, value, 'This is not a valid CIDR block.');
+  };
+
+export const ipAddress =
+  (family?: 4 | 6): MemberRule =>
+  (value, path) => {
+    const address = parseIp(value as string);
+    if (!address || (family && address.family !== family)) throw invalidValueFor(path, value, 'This is not a valid IP address.');
+  };
+
+/** Idempotency tokens: "up to 64 ASCII characters" (EC2 idempotency guide). */
+export const clientToken: MemberRule = (value, path) => {
+  const token = value as string;
+  if (token.length > 64 || !/^[\x20-\x7e]*$/.test(token)) {
+    throw invalidValueFor(path, token, 'A client token is a case-sensitive string of up to 64 ASCII characters.');
+  }
+};

@@ -1,0 +1,6 @@
+import type { ExtraRules } from '../protocol/input-validator.js';
+import type { HandlerTable } from './call-context.js';
+
+export const trafficMirrorFilterHandlers: HandlerTable = {};
+
+export const trafficMirrorFilterRules: ExtraRules = {};
