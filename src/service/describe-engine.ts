@@ -18,8 +18,8 @@ export type FilterValue = string | number | boolean | undefined | null;
 export type FilterTable<T> = Record<string, (item: T) => FilterValue | readonly FilterValue[]>;
 
 export interface DescribeSource<T> {
-  /** The resource kind, for NotFound and Malformed errors. */
-  kind: ResourceKind & IdKind;
+  /** The resource kind, for NotFound and Malformed errors of a Describe by IDs. */
+  kind?: ResourceKind & IdKind;
   /** Every item the caller can see, in result order. */
   all(): Iterable<T>;
   idOf(item: T): string;
@@ -54,10 +54,11 @@ export function describe<T>(context: CallContext, source: DescribeSource<T>, que
 
   let candidates: Iterable<T> = source.all();
   if (ids) {
-    const malformed = ids.find((id) => !isIdOf(source.kind, id));
-    if (malformed) throw malformedId(source.kind, malformed);
+    const kind = source.kind!;
+    const malformed = ids.find((id) => !isIdOf(kind, id));
+    if (malformed) throw malformedId(kind, malformed);
     const missing = ids.filter((id) => !source.has(id));
-    if (missing.length) throw notFound(source.kind, missing);
+    if (missing.length) throw notFound(kind, missing);
     candidates = pickInOrder(source, new Set(ids));
   }
 

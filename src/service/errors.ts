@@ -139,5 +139,8 @@ export const malformedLoadBalancerArn = (arn: string) =>
     `The Network Load Balancer ARN '${arn}' is malformed. It must be in the form arn:aws:elasticloadbalancing:region:account-id:loadbalancer/net/load-balancer-name/load-balancer-id.`,
   );
 
+export const loadBalancerNotFound = (arn: string) =>
+  new ApiError('InvalidNetworkLoadBalancerArn.NotFound', `The Network Load Balancer ARN '${arn}' does not exist`);
+
 export const malformedVpcEndpointId = (id: string) =>
   new ApiError('InvalidVpcEndpointId.Malformed', `The VPC endpoint ID '${id}' is malformed.`);
