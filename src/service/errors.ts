@@ -96,6 +96,23 @@ export const insufficientAddresses = (subnetId: string) =>
 export const networkInterfaceInUse = (id: string) =>
   new ApiError('InvalidNetworkInterface.InUse', `The network interface '${id}' is in use by a traffic mirror target and cannot be deleted.`);
 
+export const invalidSubnetIpv6Range = (cidr: string) => new ApiError('InvalidSubnet.Range', `The IPv6 CIDR '${cidr}' is invalid.`);
+
+export const privateIpAddressLimitExceeded = (limit: number) =>
+  new ApiError('PrivateIpAddressLimitExceeded', `Number of private addresses will exceed limit: a network interface has at most ${limit}.`);
+
+export const malformedGroupId = (id: string) => new ApiError('InvalidGroupId.Malformed', `Invalid id: "${id}" (expecting "sg-...")`);
+
+export const securityGroupsPerInterfaceLimitExceeded = (limit: number) =>
+  new ApiError('SecurityGroupsPerInterfaceLimitExceeded', `The maximum number of security groups per interface (${limit}) has been reached.`);
+
+export const securityGroupInOtherNetwork = (groupId: string, subnetId: string) =>
+  new ApiError('InvalidParameter', `Security group ${groupId} and subnet ${subnetId} belong to different networks.`);
+
+/** A parameter of the EC2 model whose feature (IPAM, Outposts, prefixes…) mirrorlite does not emulate. */
+export const notSupportedByMirrorlite = (parameter: string) =>
+  invalidParameterValue(`The parameter ${parameter} is not supported by mirrorlite.`);
+
 // --- Traffic Mirroring ---
 
 export const filterInUse = (id: string) =>

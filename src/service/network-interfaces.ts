@@ -1,6 +1,319 @@
-import type { ExtraRules } from '../protocol/input-validator.js';
-import type { HandlerTable } from './call-context.js';
+import type { CreateNetworkInterfaceRequest, GroupIdentifier, PrivateIpAddressSpecification } from '../../model/ec2-types.js';
+import { cidrContains, formatIpv4, formatIpv6, ipv4CidrContains, parseIp } from '../dataplane/cidr.js';
+import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
+import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
+import type { Partition } from '../state/partition.js';
+import type { NetworkInterfaceRecord, SubnetRecord, VpcRecord } from '../state/records.js';
+import {
+  ipv4Number,
+  isReservedIpv4,
+  isReservedIpv6,
+  lowestFreeIpv4,
+  parseIpv4Cidr,
+  parseIpv6Cidr,
+  privateDnsName,
+  randomFreeIpv6,
+  randomMacAddress,
+} from './address-allocation.js';
+import type { CallContext, Handler, HandlerTable } from './call-context.js';
+import { idempotent } from './client-token.js';
+import { describe, type DescribeSource } from './describe-engine.js';
+import {
+  addressInUse,
+  insufficientAddresses,
+  invalidParameterCombination,
+  malformedGroupId,
+  networkInterfaceInUse,
+  privateIpAddressLimitExceeded,
+  securityGroupInOtherNetwork,
+  securityGroupsPerInterfaceLimitExceeded,
+} from './errors.js';
+import { isIdOf, newId } from './ids.js';
+import { existing } from './lookups.js';
+import { integerBetween, ipAddress, maxLength } from './rule-helpers.js';
+import { addressesInUse, subnetIpv6Block } from './subnets.js';
+import { tagsFromSpecifications } from './tagging.js';
+import { notSupported } from './rule-helpers.js';
+import { vpcOfDefaultSecurityGroup } from './vpcs.js';
 
-export const networkInterfaceHandlers: HandlerTable = {};
+/**
+ * Network interfaces (ENIs): the sources and targets of traffic mirroring. An interface lives in one
+ * subnet, holds addresses of it and a MAC address, and is never attached to an instance here.
+ */
 
-export const networkInterfaceRules: ExtraRules = {};
+/** The MTU of an interface, which a mirror target truncates what it receives to. */
+const DEFAULT_MTU = 9001;
+
+/**
+ * Addresses of one family on one interface: the most that any instance type allows (50 IPv4 and 50
+ * IPv6). An unattached interface has no instance type to take a smaller limit from.
+ */
+const MAX_ADDRESSES_PER_FAMILY = 50;
+
+/** "Security groups per network interface": 5 by default. */
+const MAX_SECURITY_GROUPS = 5;
+
+const MAX_DESCRIPTION_LENGTH = 255;
+
+const outsideSubnet = (address: string) => invalidParameterValue(`Address ${address} does not fall within the subnet's address range`);
+
+/** The first four and the last address of a subnet are AWS's: EC2 refuses them as "invalid value for parameter address". */
+const reservedAddress = (address: string) => invalidParameterValue(`invalid value for parameter address: ${address}`);
+
+const givenTwice = (address: string) => invalidParameterValue(`The address ${address} is specified more than once.`);
+
+/**
+ * The interface's private IPv4 addresses, primary first: PrivateIpAddress (or the PrivateIpAddresses
+ * entry marked Primary), then the other listed addresses, then SecondaryPrivateIpAddressCount more.
+ * EC2 picks the primary when none is given; it picks, as mirrorlite does, the lowest free addresses.
+ */
+function privateIpv4Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<number>): string[] {
+  const block = parseIpv4Cidr(subnet.CidrBlock)!;
+  const listed = (input.PrivateIpAddresses ?? []).map((spec) => spec.PrivateIpAddress!);
+  const primary = input.PrivateIpAddress ?? primaryOf(input.PrivateIpAddresses);
+  const secondaries = listed.filter((address) => address !== primary);
+  const requested = primary === undefined ? secondaries : [primary, ...secondaries];
+
+  const wanted = new Set<number>();
+  for (const text of requested) {
+    const address = ipv4Number(text)!;
+    if (!ipv4CidrContains(block, address)) throw outsideSubnet(text);
+    if (isReservedIpv4(block, address)) throw reservedAddress(text);
+    if (taken.has(address)) throw addressInUse(text);
+    if (wanted.has(address)) throw givenTwice(text);
+    wanted.add(address);
+  }
+  const automatic = (primary === undefined ? 1 : 0) + (input.SecondaryPrivateIpAddressCount ?? 0);
+  if (requested.length + automatic > MAX_ADDRESSES_PER_FAMILY) throw privateIpAddressLimitExceeded(MAX_ADDRESSES_PER_FAMILY);
+  const chosen = lowestFreeIpv4(block, new Set([...taken, ...wanted]), automatic)?.map(formatIpv4);
+  if (!chosen) throw insufficientAddresses(subnet.SubnetId);
+  return primary === undefined ? [chosen[0]!, ...secondaries, ...chosen.slice(1)] : [primary, ...secondaries, ...chosen];
+}
+
+function primaryOf(specifications: readonly PrivateIpAddressSpecification[] | undefined): string | undefined {
+  return specifications?.find((spec) => spec.Primary)?.PrivateIpAddress;
+}
+
+/** The interface's IPv6 addresses: the listed ones, or Ipv6AddressCount from the subnet's /64. */
+function ipv6Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<string>): string[] {
+  const requested = (input.Ipv6Addresses ?? []).map((address) => address.Ipv6Address!);
+  const count = input.Ipv6AddressCount ?? 0;
+  if (requested.length === 0 && count === 0) return [];
+  const blockText = subnetIpv6Block(subnet);
+  if (!blockText) throw invalidParameterValue(`The subnet '${subnet.SubnetId}' has no IPv6 CIDR block to assign IPv6 addresses from.`);
+  if (requested.length + count > MAX_ADDRESSES_PER_FAMILY) {
+    throw invalidParameterValue(`A network interface can have at most ${MAX_ADDRESSES_PER_FAMILY} IPv6 addresses.`);
+  }
+  const block = parseIpv6Cidr(blockText)!;
+  const wanted = new Set<string>();
+  for (const text of requested) {
+    const address = parseIp(text)!;
+    if (!cidrContains(block, address)) throw outsideSubnet(text);
+    const words = (address as { words: Uint32Array }).words;
+    if (isReservedIpv6(words)) throw reservedAddress(text);
+    const canonical = formatIpv6(words);
+    if (taken.has(canonical)) throw addressInUse(text);
+    if (wanted.has(canonical)) throw givenTwice(text);
+    wanted.add(canonical);
+  }
+  return [...wanted, ...randomFreeIpv6(block, new Set([...taken, ...wanted]), count)];
+}
+
+/**
+ * The interface's security groups; without Groups, its VPC's default group. mirrorlite keeps no
+ * security groups, so any other well-formed group ID is taken as one of the VPC's, without a name;
+ * the default group of another VPC is refused as EC2 refuses a group of another network.
+ */
+function securityGroups(groupIds: readonly string[] | undefined, vpc: VpcRecord, subnetId: string, partition: Partition): GroupIdentifier[] {
+  const ids = [...new Set(groupIds ?? [])];
+  if (ids.length === 0) return [{ GroupId: vpc.defaultSecurityGroupId, GroupName: 'default' }];
+  return ids.map((GroupId) => {
+    if (GroupId === vpc.defaultSecurityGroupId) return { GroupId, GroupName: 'default' };
+    if (vpcOfDefaultSecurityGroup(partition, GroupId)) throw securityGroupInOtherNetwork(GroupId, subnetId);
+    return { GroupId };
+  });
+}
+
+function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: CallContext): NetworkInterfaceRecord {
+  const { partition, region, account } = context;
+  const subnet = existing(partition.subnets, 'subnet', input.SubnetId);
+  const vpc = partition.vpcs.get(subnet.VpcId)!;
+  const inUse = addressesInUse(partition, subnet.SubnetId);
+  const Groups = securityGroups(input.Groups, vpc, subnet.SubnetId, partition);
+  const ipv4 = privateIpv4Addresses(input, subnet, inUse.ipv4);
+  const ipv6 = ipv6Addresses(input, subnet, inUse.ipv6);
+  // "the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address"
+  const primaryIpv6 = input.EnablePrimaryIpv6 ? ipv6[0] : undefined;
+
+  const NetworkInterfaceId = newId('network-interface', (id) => partition.networkInterfaces.has(id));
+  return partition.networkInterfaces.put({
+    NetworkInterfaceId,
+    SubnetId: subnet.SubnetId,
+    VpcId: subnet.VpcId,
+    AvailabilityZone: subnet.AvailabilityZone,
+    AvailabilityZoneId: subnet.AvailabilityZoneId,
+    ...(input.ConnectionTrackingSpecification ? { ConnectionTrackingConfiguration: { ...input.ConnectionTrackingSpecification } } : {}),
+    Description: input.Description ?? '',
+    Groups,
+    InterfaceType: input.InterfaceType ?? 'interface',
+    Ipv6Addresses: ipv6.map((Ipv6Address) => ({ Ipv6Address, IsPrimaryIpv6: Ipv6Address === primaryIpv6 })),
+    ...(primaryIpv6 ? { Ipv6Address: primaryIpv6 } : {}),
+    MacAddress: randomMacAddress((mac) => partition.networkInterfacesByMacAddress.has(mac)),
+    OwnerId: account,
+    PrivateDnsName: privateDnsName(ipv4[0]!, region),
+    PrivateIpAddress: ipv4[0]!,
+    PrivateIpAddresses: ipv4.map((PrivateIpAddress, i) => ({
+      Primary: i === 0,
+      PrivateIpAddress,
+      PrivateDnsName: privateDnsName(PrivateIpAddress, region),
+    })),
+    RequesterManaged: false,
+    SourceDestCheck: true,
+    Status: 'available',
+    TagSet: tagsFromSpecifications(input.TagSpecifications, 'network-interface', context.config.quotas.tagsPerResource, NetworkInterfaceId),
+    Ipv6Native: false,
+    mtu: DEFAULT_MTU,
+    seq: partition.nextSeq(),
+  });
+}
+
+const createNetworkInterface: Handler<'CreateNetworkInterface'> = (input, context) =>
+  idempotent(context, input, () => ({ NetworkInterface: newNetworkInterface(input, context) }));
+
+function networkInterfaces(partition: Partition): DescribeSource<NetworkInterfaceRecord> {
+  const table = partition.networkInterfaces;
+  const ipv4 = (e: NetworkInterfaceRecord) => (e.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress);
+  // Interfaces here are never attached nor associated with public addresses, nor requested by a service.
+  const none = () => undefined;
+  return {
+    kind: 'network-interface',
+    all: () => table.values(),
+    idOf: (eni) => eni.NetworkInterfaceId,
+    has: (id) => table.has(id),
+    tagsOf: (eni) => eni.TagSet,
+    filters: {
+      'addresses.private-ip-address': ipv4,
+      'addresses.primary': (e) => (e.PrivateIpAddresses ?? []).map((a) => a.Primary),
+      'addresses.association.public-ip': none,
+      'addresses.association.owner-id': none,
+      'association.association-id': none,
+      'association.allocation-id': none,
+      'association.ip-owner-id': none,
+      'association.public-ip': none,
+      'association.public-dns-name': none,
+      'attachment.attach-time': none,
+      'attachment.attachment-id': none,
+      'attachment.delete-on-termination': none,
+      'attachment.device-index': none,
+      'attachment.instance-id': none,
+      'attachment.instance-owner-id': none,
+      'attachment.status': none,
+      'availability-zone': (e) => e.AvailabilityZone,
+      description: (e) => e.Description,
+      'group-id': (e) => (e.Groups ?? []).map((g) => g.GroupId),
+      'group-name': (e) => (e.Groups ?? []).map((g) => g.GroupName),
+      'ipv6-addresses.ipv6-address': (e) => (e.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
+      'interface-type': (e) => e.InterfaceType,
+      'mac-address': (e) => e.MacAddress,
+      'network-interface-id': (e) => e.NetworkInterfaceId,
+      'operator.managed': () => false,
+      'operator.principal': none,
+      'owner-id': (e) => e.OwnerId,
+      'private-dns-name': (e) => e.PrivateDnsName,
+      'private-ip-address': ipv4,
+      'public-dns-name': none,
+      'requester-id': none,
+      'requester-managed': (e) => e.RequesterManaged,
+      'source-dest-check': (e) => e.SourceDestCheck,
+      status: (e) => e.Status,
+      'subnet-id': (e) => e.SubnetId,
+      'vpc-id': (e) => e.VpcId,
+    },
+  };
+}
+
+const describeNetworkInterfaces: Handler<'DescribeNetworkInterfaces'> = (input, context) => {
+  const page = describe(context, networkInterfaces(context.partition), {
+    ids: input.NetworkInterfaceIds,
+    idsParameter: 'NetworkInterfaceIds',
+    filters: input.Filters,
+    maxResults: input.MaxResults,
+    nextToken: input.NextToken,
+  });
+  return { NetworkInterfaces: page.items, NextToken: page.nextToken };
+};
+
+/**
+ * An interface a traffic mirror target uses cannot be deleted. Deleting a session's source interface
+ * deletes its sessions, as AWS does (Traffic Mirroring user guide), in the same transaction.
+ */
+const deleteNetworkInterface: Handler<'DeleteNetworkInterface'> = (input, { partition }) => {
+  const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
+  const id = eni.NetworkInterfaceId;
+  if (partition.targetsByNetworkInterface.has(id)) throw networkInterfaceInUse(id);
+  for (const sessionId of [...partition.sessionsByNetworkInterface.ids(id)]) partition.trafficMirrorSessions.delete(sessionId);
+  partition.networkInterfaces.delete(id);
+  return {};
+};
+
+export const networkInterfaceHandlers: HandlerTable = {
+  CreateNetworkInterface: createNetworkInterface,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
+  DeleteNetworkInterface: deleteNetworkInterface,
+};
+
+const notNegative: MemberRule = (value, path) => {
+  if ((value as number) < 0) throw invalidValueFor(path, value, 'It must not be negative.');
+};
+
+const securityGroupIds: MemberRule = (value) => {
+  const ids = value as string[];
+  const malformed = ids.find((id) => !isIdOf('security-group', id));
+  if (malformed !== undefined) throw malformedGroupId(malformed);
+  if (new Set(ids).size > MAX_SECURITY_GROUPS) throw securityGroupsPerInterfaceLimitExceeded(MAX_SECURITY_GROUPS);
+};
+
+export const networkInterfaceRules: ExtraRules = {
+  members: {
+    'CreateNetworkInterfaceRequest.Description': maxLength(MAX_DESCRIPTION_LENGTH),
+    'CreateNetworkInterfaceRequest.PrivateIpAddress': ipAddress(4),
+    'CreateNetworkInterfaceRequest.Groups': securityGroupIds,
+    'CreateNetworkInterfaceRequest.SecondaryPrivateIpAddressCount': notNegative,
+    'CreateNetworkInterfaceRequest.Ipv6AddressCount': notNegative,
+    'CreateNetworkInterfaceRequest.Ipv4Prefixes': notSupported,
+    'CreateNetworkInterfaceRequest.Ipv4PrefixCount': notSupported,
+    'CreateNetworkInterfaceRequest.Ipv6Prefixes': notSupported,
+    'CreateNetworkInterfaceRequest.Ipv6PrefixCount': notSupported,
+    'CreateNetworkInterfaceRequest.Operator': notSupported,
+    'PrivateIpAddressSpecification.PrivateIpAddress': ipAddress(4),
+    'InstanceIpv6Address.Ipv6Address': ipAddress(6),
+    // "Min: 60 seconds. Max: 432000 seconds", "Min: 60 seconds. Max: 180 seconds", "Min: 30 seconds. Max: 60 seconds"
+    'ConnectionTrackingSpecificationRequest.TcpEstablishedTimeout': integerBetween(60, 432000),
+    'ConnectionTrackingSpecificationRequest.UdpStreamTimeout': integerBetween(60, 180),
+    'ConnectionTrackingSpecificationRequest.UdpTimeout': integerBetween(30, 60),
+  },
+  structures: {
+    PrivateIpAddressSpecification: (spec, path) => {
+      if (spec.PrivateIpAddress === undefined || spec.PrivateIpAddress === '') throw missingParameter(`${path}.PrivateIpAddress`);
+    },
+    InstanceIpv6Address: (address, path) => {
+      if (address.Ipv6Address === undefined || address.Ipv6Address === '') throw missingParameter(`${path}.Ipv6Address`);
+    },
+    CreateNetworkInterfaceRequest: (input) => {
+      if (input.Ipv6Addresses !== undefined && input.Ipv6AddressCount !== undefined) {
+        throw invalidParameterCombination('IPv6 addresses and IPv6 address count may not be specified on the same request');
+      }
+      const listed = (input.PrivateIpAddresses ?? []) as PrivateIpAddressSpecification[];
+      // "You can't specify this option and specify more than one private IP address using privateIpAddresses."
+      if (input.SecondaryPrivateIpAddressCount !== undefined && listed.length > 1) {
+        throw invalidParameterCombination('SecondaryPrivateIpAddressCount cannot be used with more than one address in PrivateIpAddresses');
+      }
+      // "only one IP address can be designated as primary"
+      const primaries = new Set([input.PrivateIpAddress as string | undefined, primaryOf(listed)]);
+      primaries.delete(undefined);
+      if (primaries.size > 1 || listed.filter((spec) => spec.Primary).length > 1) {
+        throw invalidParameterValue('Only one private IP address can be designated as primary.');
+      }
+    },
+  },
+};

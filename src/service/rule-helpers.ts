@@ -1,6 +1,8 @@
 import { invalidValueFor } from '../protocol/api-error.js';
 import type { MemberRule } from '../protocol/input-validator.js';
 import { parseCidr, parseIp } from '../dataplane/cidr.js';
+import { MAX_IPV4_PREFIX, MIN_IPV4_PREFIX, parseIpv4Cidr } from './address-allocation.js';
+import { notSupportedByMirrorlite } from './errors.js';
 
 /** Building blocks for the validation table: each names the parameter and the value it refuses. */
 
@@ -41,3 +43,26 @@ export const clientToken: MemberRule = (value, path) => {
     throw invalidValueFor(path, token, 'A client token is a case-sensitive string of up to 64 ASCII characters.');
   }
 };
+
+/**
+ * Refuses a parameter of a feature mirrorlite does not emulate (IPAM, BYOIP pools, Outposts, prefix
+ * delegation…), rather than ignoring it and answering something AWS would not. Asking explicitly
+ * for the default (`false`, `0`) changes nothing and is accepted.
+ */
+export const notSupported: MemberRule = (value, path) => {
+  if (value === false || value === 0) return;
+  throw notSupportedByMirrorlite(path);
+};
+
+/**
+ * An IPv4 block of /16 to /28, the sizes AWS allows for VPCs and subnets; `outOfRange` names the
+ * error. An empty value is left to the structure rule, which reports the block as missing.
+ */
+export const ipv4BlockOfAllowedSize =
+  (outOfRange: (cidr: string) => Error): MemberRule =>
+  (value, path, input) => {
+    if (value === '') return;
+    cidrBlock(4)(value, path, input);
+    const { prefixLength } = parseIpv4Cidr(value as string)!;
+    if (prefixLength < MIN_IPV4_PREFIX || prefixLength > MAX_IPV4_PREFIX) throw outOfRange(value as string);
+  };

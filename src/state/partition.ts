@@ -27,6 +27,8 @@ export class Partition implements PartitionScope {
 
   readonly subnetsByVpc;
   readonly networkInterfacesBySubnet;
+  /** MAC addresses are unique in an account and region. */
+  readonly networkInterfacesByMacAddress;
   readonly rulesByFilter;
   readonly sessionsByNetworkInterface;
   readonly sessionsByTarget;
@@ -59,6 +61,7 @@ export class Partition implements PartitionScope {
 
     this.subnetsByVpc = this.subnets.index((r) => r.VpcId);
     this.networkInterfacesBySubnet = this.networkInterfaces.index((r) => r.SubnetId);
+    this.networkInterfacesByMacAddress = this.networkInterfaces.index((r) => r.MacAddress);
     this.rulesByFilter = this.trafficMirrorFilterRules.index((r) => r.TrafficMirrorFilterId);
     this.sessionsByNetworkInterface = this.trafficMirrorSessions.index((r) => r.NetworkInterfaceId);
     this.sessionsByTarget = this.trafficMirrorSessions.index((r) => r.TrafficMirrorTargetId);
