@@ -46,6 +46,8 @@ export interface Ec2EndpointOptions {
   store: Store;
   config: ServiceConfig;
   tokenSecret: Buffer;
+  /** Put the request's parameters on its log line (debug logging: what did my client send?). */
+  logParameters?: boolean;
   /** Called with an error no handler meant to raise (a bug), before it is answered as InternalError. */
   onUnexpectedError?: (error: unknown, log: RequestLogFields) => void;
 }
@@ -74,6 +76,7 @@ export class Ec2Endpoint {
     const log: RequestLogFields = { requestId };
     try {
       const parameters = readParameters(request);
+      if (this.options.logParameters) log.parameters = Object.fromEntries(parameters.pairs);
       const caller = this.identify(request, parameters);
       log.account = caller.account;
       log.region = caller.region;

@@ -22,6 +22,7 @@ export interface RequestLogFields {
   account?: string;
   region?: string;
   errorCode?: string;
+  parameters?: Record<string, string>;
 }
 
 export interface RoutedResponse extends HttpResponse {

@@ -61,6 +61,10 @@ export function createHttpServer(options: AdapterOptions): Server {
       },
     );
   });
+  // SDKs keep pooled connections for a while; a server that drops idle ones after Node's default
+  // 5 s races clients that reuse them just then. Keep them about as long as AWS endpoints do.
+  server.keepAliveTimeout = 61_000;
+  server.headersTimeout = 65_000;
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });

@@ -56,6 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     config,
     tokenSecret: randomBytes(32),
+    logParameters: logger.isLevelEnabled('debug'),
     onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
   });
   const router = createRouter(endpoint, adminRoutes(store, startedAt, PACKAGE_VERSION));
