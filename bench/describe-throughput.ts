@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from './load.js';
 import { seedSessions } from './seed.js';
-import { ec2, freePort, startBare, startMirrorlite, type Row } from './support.js';
+import { ec2, freePort, median, startBare, startMirrorlite, type Row } from './support.js';
 
 const DESCRIBE = 'Action=DescribeTrafficMirrorSessions&Version=2016-11-15';
 
@@ -23,22 +23,31 @@ export async function describeThroughput(seconds: number, rounds: number): Promi
   writeFileSync(bodyFile, body);
   const bare = await startBare(await freePort(), bodyFile);
 
+  // These machines drift from one minute to the next: each round measures all three back to back,
+  // and the ratios are the medians of the rounds' own ratios.
   const totals = { bare: 0, memory: 0, dataDir: 0 };
+  const memoryRatios: number[] = [];
+  const persistenceRatios: number[] = [];
   let failures = 0;
   for (let round = 0; round < rounds; round++) {
+    const rates = { bare: 0, memory: 0, dataDir: 0 };
     for (const [name, url] of [
       ['bare', bare.url],
       ['memory', servers.memory.url],
       ['dataDir', servers.dataDir.url],
     ] as const) {
       const result = await load(url, DESCRIBE, 8, seconds);
+      rates[name] = result.requestsPerSecond;
       totals[name] += result.requestsPerSecond / rounds;
       failures += result.non2xx + result.errors;
     }
+    memoryRatios.push(rates.memory / rates.bare);
+    persistenceRatios.push(rates.memory / rates.dataDir);
   }
   await Promise.all([bare.stop(), servers.memory.stop(), servers.dataDir.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
-  const ratio = totals.memory / totals.bare;
+  const ratio = median(memoryRatios);
+  const persistence = median(persistenceRatios);
   return [
     { section: 'describe 25 sessions', measure: 'bare node:http, same bytes', value: `${totals.bare.toFixed(0)} req/s` },
     { section: 'describe 25 sessions', measure: 'mirrorlite in memory', value: `${totals.memory.toFixed(0)} req/s` },
@@ -47,8 +56,8 @@ export async function describeThroughput(seconds: number, rounds: number): Promi
     {
       section: 'describe 25 sessions',
       measure: 'in memory / --data-dir',
-      value: (totals.memory / totals.dataDir).toFixed(2),
-      note: `target <= 2: ${totals.memory / totals.dataDir <= 2 ? 'met' : 'NOT met'}; ${rounds} rounds x ${seconds} s, 8 connections; ${failures} failed requests`,
+      value: persistence.toFixed(2),
+      note: `target <= 2: ${persistence <= 2 ? 'met' : 'NOT met'}; medians of ${rounds} rounds x ${seconds} s, 8 connections; ${failures} failed requests`,
     },
   ];
 }

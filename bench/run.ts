@@ -8,7 +8,7 @@ import { printTable, type Row } from './support.js';
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
   'cold-start': () => coldStart(10),
-  describe: () => describeThroughput(5, 2),
+  describe: () => describeThroughput(3, 5),
   moto: async () => (hasMoto() ? versusMoto(5) : [{ section: 'vs moto', measure: 'skipped', value: '-', note: 'moto_server is not installed' }]),
   filtered: () => filteredDescribe(100_000, 50),
 };

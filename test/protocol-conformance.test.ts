@@ -115,9 +115,9 @@ describe('EC2 Query protocol conformance: output (our XML reads as the expected 
     const writer = new XmlWriter(modelOf(suite, c.given));
     if (c.errorCode) {
       const error = new ApiError(c.errorCode, c.errorMessage ?? 'Hi', c.response!.status_code, c.error);
-      return writer.error(error, 'foo-id', c.errorCode);
+      return writer.error(error, 'foo-id', c.errorCode).toString('utf8');
     }
-    return writer.response(c.given.name, c.result, 'requestid');
+    return writer.response(c.given.name, c.result, 'requestid').toString('utf8');
   });
   const parse = (body: string, { suite, c }: (typeof cases)[number]) => ({
     model: { shapes: suite.shapes, metadata: suite.metadata },

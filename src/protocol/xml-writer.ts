@@ -8,9 +8,37 @@ import { outputElementName } from './wire-names.js';
  * `<item>` per element, empty lists as empty elements, unset members left out.
  *
  * Each shape is compiled once into a writer function, so a response costs one walk of the value.
+ * Stored records are frozen and never change, so the bytes of a frozen structure are written once
+ * and reused: a Describe of unchanged resources is mostly a concatenation of cached bytes.
  */
 
-type Writer = (value: unknown) => string;
+/** Text and cached byte fragments, joined into one Buffer at the end. */
+class XmlOutput {
+  private readonly chunks: Buffer[] = [];
+  private text = '';
+
+  write(text: string): void {
+    this.text += text;
+  }
+
+  writeBytes(bytes: Buffer): void {
+    if (this.text) {
+      this.chunks.push(Buffer.from(this.text));
+      this.text = '';
+    }
+    this.chunks.push(bytes);
+  }
+
+  toBuffer(): Buffer {
+    if (this.text) {
+      this.chunks.push(Buffer.from(this.text));
+      this.text = '';
+    }
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+  }
+}
+
+type Writer = (value: unknown, out: XmlOutput) => void;
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const NEEDS_ESCAPE = /[&<>\r]/;
@@ -45,35 +73,58 @@ function toDate(value: unknown): Date {
   return new Date(String(value));
 }
 
+const isSet = (value: unknown) => value !== undefined && value !== null;
+
+/** Text content of a scalar, or undefined when the element's content is not plain text. */
+type TextOf = (value: unknown) => string;
+
 export class XmlWriter {
   private readonly writers = new Map<string, Writer>();
 
   constructor(private readonly model: ServiceModel) {}
 
-  response(operationName: string, output: Record<string, unknown> | undefined, requestId: string): string {
+  response(operationName: string, output: Record<string, unknown> | undefined, requestId: string): Buffer {
+    return this.envelope(operationName, requestId, this.outputMembers(operationName, output));
+  }
+
+  /** The output's members, serialised: the part of a response that does not depend on the request ID. */
+  outputMembers(operationName: string, output: Record<string, unknown> | undefined): Buffer {
     const operation = this.model.operation(operationName);
+    const out = new XmlOutput();
+    if (operation?.output && output) this.structureBody(operation.output.shape)(output, out);
+    return out.toBuffer();
+  }
+
+  /** `<?xml…?><XResponse xmlns=…><requestId>…</requestId>members</XResponse>` */
+  envelope(operationName: string, requestId: string, members: Buffer): Buffer {
+    return Buffer.concat(this.envelopeChunks(operationName, requestId, members));
+  }
+
+  /**
+   * The envelope as three chunks, so that a caller writing to a socket can send the members' bytes
+   * (often cached) as they are, without copying them into one buffer first.
+   */
+  envelopeChunks(operationName: string, requestId: string, members: Buffer): [Buffer, Buffer, Buffer] {
     const root = `${operationName}Response`;
-    const body = operation?.output && output ? this.structureBody(operation.output.shape)(output) : '';
-    return `${XML_DECLARATION}<${root} xmlns="${this.model.xmlNamespace}"><requestId>${escapeXml(requestId)}</requestId>${body}</${root}>`;
+    return [
+      Buffer.from(`${XML_DECLARATION}<${root} xmlns="${this.model.xmlNamespace}"><requestId>${escapeXml(requestId)}</requestId>`),
+      members,
+      Buffer.from(`</${root}>`),
+    ];
   }
 
   /** The EC2 error envelope; note `RequestID`, not the `requestId` of success responses. */
-  error(error: ApiError, requestId: string, errorShape?: string): string {
-    let details = '';
+  error(error: ApiError, requestId: string, errorShape?: string): Buffer {
+    const out = new XmlOutput();
+    out.write(`${XML_DECLARATION}<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>`);
     if (error.details) {
       // Code and Message are the envelope's own; an error shape's Message member is that one.
       const { Code: _code, Message: _message, ...extra } = error.details;
-      details = errorShape
-        ? this.structureBody(errorShape)(extra)
-        : Object.entries(extra)
-            .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
-            .join('');
+      if (errorShape) this.structureBody(errorShape)(extra, out);
+      else for (const [name, value] of Object.entries(extra)) out.write(`<${name}>${escapeXml(String(value))}</${name}>`);
     }
-    return (
-      `${XML_DECLARATION}<Response><Errors><Error><Code>${escapeXml(error.code)}</Code>` +
-      `<Message>${escapeXml(error.message)}</Message>${details}</Error></Errors>` +
-      `<RequestID>${escapeXml(requestId)}</RequestID></Response>`
-    );
+    out.write(`</Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`);
+    return out.toBuffer();
   }
 
   /** The members of a structure without an enclosing element. */
@@ -84,14 +135,12 @@ export class XmlWriter {
         memberName,
         write: this.memberWriter(memberName, ref),
       }));
-      return (value) => {
+      return (value, out) => {
         const record = value as Record<string, unknown>;
-        let xml = '';
         for (const { memberName, write } of members) {
           const memberValue = record[memberName];
-          if (memberValue !== undefined && memberValue !== null) xml += write(memberValue);
+          if (isSet(memberValue)) write(memberValue, out);
         }
-        return xml;
       };
     });
   }
@@ -101,56 +150,106 @@ export class XmlWriter {
     const name = outputElementName(memberName, ref);
     if (shape.type === 'list' && (ref.flattened || shape.flattened)) {
       const item = this.elementWriter(name, shape.member!, shape.member!.xmlNamespace ?? ref.xmlNamespace);
-      return (value) => (value as unknown[]).map(item).join('');
+      return (value, out) => {
+        for (const element of value as unknown[]) item(element, out);
+      };
     }
     if (shape.type === 'map' && (ref.flattened || shape.flattened)) {
       const entries = this.mapEntries(shape);
-      return (value) => {
+      return (value, out) => {
         const record = value as Record<string, unknown>;
-        return Object.keys(record)
-          .map((key) => `<${name}>${entries(key, record[key])}</${name}>`)
-          .join('');
+        for (const key of Object.keys(record)) {
+          out.write(`<${name}>`);
+          entries(key, record[key], out);
+          out.write(`</${name}>`);
+        }
       };
     }
     // A shape's own xmlNamespace applies where it is the document root, never as a member.
     return this.elementWriter(name, ref, ref.xmlNamespace);
   }
 
-  /** `<name>value</name>` for a value of the shape `ref` points to. */
+  /** `<name>value</name>`, or `<name/>` when the value has no content, for the shape `ref` points to. */
   private elementWriter(name: string, ref: ShapeRef, namespace?: XmlNamespace | string): Writer {
-    const open = `<${name}${namespaceAttribute(namespace)}>`;
-    const empty = `<${name}${namespaceAttribute(namespace)}/>`;
+    const attributes = namespaceAttribute(namespace);
+    const open = `<${name}${attributes}>`;
+    const empty = `<${name}${attributes}/>`;
     const close = `</${name}>`;
     const shapeName = ref.shape;
     const key = `element:${name}:${shapeName}:${ref.timestampFormat ?? ''}:${JSON.stringify(namespace ?? '')}`;
     return this.cached(key, () => {
-      const inner = this.contentWriter(this.model.shape(shapeName), shapeName, ref);
-      return (value) => {
-        const content = inner(value);
-        return content === '' ? empty : open + content + close;
+      const shape = this.model.shape(shapeName);
+      const textOf = this.scalarText(shape, ref);
+      if (textOf) {
+        return (value, out) => {
+          const text = textOf(value);
+          out.write(text === '' ? empty : open + text + close);
+        };
+      }
+      const content = this.contentWriter(shape, shapeName);
+      const isEmpty = emptiness(shape);
+      const write: Writer = (value, out) => {
+        if (isEmpty(value)) {
+          out.write(empty);
+          return;
+        }
+        out.write(open);
+        content(value, out);
+        out.write(close);
+      };
+      if (shape.type !== 'structure') return write;
+      const written = new WeakMap<object, Buffer>();
+      return (value, out) => {
+        if (!Object.isFrozen(value)) {
+          write(value, out);
+          return;
+        }
+        let bytes = written.get(value as object);
+        if (bytes === undefined) {
+          const fragment = new XmlOutput();
+          write(value, fragment);
+          written.set(value as object, (bytes = fragment.toBuffer()));
+        }
+        out.writeBytes(bytes);
       };
     });
   }
 
-  /** What goes between the tags for a value of a shape. */
-  private contentWriter(shape: Shape, shapeName: string, ref: ShapeRef): Writer {
+  /** What goes between the tags of a list, map or structure. */
+  private contentWriter(shape: Shape, shapeName: string): Writer {
     switch (shape.type) {
       case 'structure':
         return this.structureBody(shapeName);
       case 'list': {
         const memberRef = shape.member!;
         const item = this.elementWriter(memberRef.locationName ?? 'member', memberRef, memberRef.xmlNamespace);
-        return (value) => (value as unknown[]).map(item).join('');
+        return (value, out) => {
+          for (const element of value as unknown[]) item(element, out);
+        };
       }
       case 'map': {
         const entries = this.mapEntries(shape);
-        return (value) => {
+        return (value, out) => {
           const record = value as Record<string, unknown>;
-          return Object.keys(record)
-            .map((key) => `<entry>${entries(key, record[key])}</entry>`)
-            .join('');
+          for (const key of Object.keys(record)) {
+            out.write('<entry>');
+            entries(key, record[key], out);
+            out.write('</entry>');
+          }
         };
       }
+      default:
+        throw new Error(`shape ${shapeName} is not a container`);
+    }
+  }
+
+  /** The text of a scalar value, or undefined for containers. */
+  private scalarText(shape: Shape, ref: ShapeRef): TextOf | undefined {
+    switch (shape.type) {
+      case 'structure':
+      case 'list':
+      case 'map':
+        return undefined;
       case 'boolean':
         return (value) => (value ? 'true' : 'false');
       case 'timestamp': {
@@ -166,10 +265,13 @@ export class XmlWriter {
     }
   }
 
-  private mapEntries(shape: Shape): (key: string, value: unknown) => string {
+  private mapEntries(shape: Shape): (key: string, value: unknown, out: XmlOutput) => void {
     const keyName = shape.key!.locationName ?? 'key';
     const writeValue = this.elementWriter(shape.value!.locationName ?? 'value', shape.value!);
-    return (key, value) => `<${keyName}>${escapeXml(key)}</${keyName}>${writeValue(value)}`;
+    return (key, value, out) => {
+      out.write(`<${keyName}>${escapeXml(key)}</${keyName}>`);
+      writeValue(value, out);
+    };
   }
 
   /** Compiles lazily, so recursive shapes refer to their own writer without looping. */
@@ -177,8 +279,22 @@ export class XmlWriter {
     const existing = this.writers.get(key);
     if (existing) return existing;
     let compiled: Writer | undefined;
-    const lazy: Writer = (value) => (compiled ??= build())(value);
+    const lazy: Writer = (value, out) => (compiled ??= build())(value, out);
     this.writers.set(key, lazy);
     return lazy;
+  }
+}
+
+/** Whether a container value has nothing to write inside its element (`<name/>`). */
+function emptiness(shape: Shape): (value: unknown) => boolean {
+  switch (shape.type) {
+    case 'list':
+      return (value) => (value as unknown[]).length === 0;
+    case 'map':
+      return (value) => Object.keys(value as object).length === 0;
+    default: {
+      const members = Object.keys(shape.members ?? {});
+      return (value) => !members.some((member) => isSet((value as Record<string, unknown>)[member]));
+    }
   }
 }

@@ -17,6 +17,7 @@ import type { Store } from '../state/store.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
 import { buildDispatchTable, type Dispatch } from './dispatch-table.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
+import { MAX_KEY_BYTES, ReadCache } from './read-cache.js';
 
 /** Parameters that carry the request's envelope or signature, not operation input. */
 const ENVELOPE_PARAMETERS = new Set([
@@ -46,6 +47,11 @@ export interface Ec2EndpointOptions {
   store: Store;
   config: ServiceConfig;
   tokenSecret: Buffer;
+  /**
+   * Operations whose answer depends only on the state and the request (Describe*): their answers
+   * are cached until the next write to the caller's account and region. None when absent.
+   */
+  readOnlyOperations?: ReadonlySet<string>;
   /** Put the request's parameters on its log line (debug logging: what did my client send?). */
   logParameters?: boolean;
   /** Called with an error no handler meant to raise (a bug), before it is answered as InternalError. */
@@ -62,6 +68,7 @@ export class Ec2Endpoint {
   private readonly validator: InputValidator;
   private readonly writer: XmlWriter;
   private readonly otherOperations: ReadonlySet<string>;
+  private readonly readCache = new ReadCache();
 
   constructor(private readonly options: Ec2EndpointOptions) {
     this.dispatch = buildDispatchTable(options.model, options.handlers, options.notImplemented);
@@ -74,6 +81,11 @@ export class Ec2Endpoint {
   handle(request: HttpRequest): RoutedResponse {
     const requestId = randomUUID();
     const log: RequestLogFields = { requestId };
+    const cacheKey = this.readCacheKey(request);
+    if (cacheKey) {
+      const answered = this.answerFromReadCache(cacheKey, requestId, log);
+      if (answered) return answered;
+    }
     try {
       const parameters = readParameters(request);
       if (this.options.logParameters) log.parameters = Object.fromEntries(parameters.pairs);
@@ -88,13 +100,41 @@ export class Ec2Endpoint {
       const input = parseQueryInput(this.options.model, shape, parameters.pairs, ENVELOPE_PARAMETERS);
       this.validator.validate(shape, input);
       const output = this.invoke(action as OperationName, operation, input, caller, requestId);
-      return this.respond(200, this.writer.response(action, output as Record<string, unknown>, requestId), log);
+      const members = this.writer.outputMembers(action, output as Record<string, unknown>);
+      const sameCaller = cacheKey && cacheKey.caller.account === caller.account && cacheKey.caller.region === caller.region;
+      if (sameCaller && this.options.readOnlyOperations?.has(action)) {
+        this.readCache.set(this.options.store.partition(caller.account, caller.region), cacheKey.key, { action, body: members });
+      }
+      return this.respond(200, this.writer.envelopeChunks(action, requestId, members), log);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : internalError();
       if (!(error instanceof ApiError)) this.options.onUnexpectedError?.(error, log);
       log.errorCode = apiError.code;
       return this.respond(apiError.status, this.writer.error(apiError, requestId), log);
     }
+  }
+
+  /**
+   * The key of a request in the read cache, and the caller it identifies. Only requests signed
+   * with an Authorization header qualify: their caller is known without parsing the parameters.
+   */
+  private readCacheKey(request: HttpRequest): { key: string; caller: Caller } | undefined {
+    const authorization = request.headers.authorization;
+    if (!this.options.readOnlyOperations || this.options.logParameters || typeof authorization !== 'string') return undefined;
+    if (request.body.length + request.url.length > MAX_KEY_BYTES) return undefined;
+    const { config } = this.options;
+    const caller = identifyCaller(authorization, undefined, undefined, { account: config.defaultAccount, region: config.defaultRegion });
+    return { key: `${request.url}\n${request.body.toString('latin1')}`, caller };
+  }
+
+  private answerFromReadCache(cacheKey: { key: string; caller: Caller }, requestId: string, log: RequestLogFields): RoutedResponse | undefined {
+    const { caller } = cacheKey;
+    const read = this.readCache.get(this.options.store.partition(caller.account, caller.region), cacheKey.key);
+    if (!read) return undefined;
+    log.account = caller.account;
+    log.region = caller.region;
+    log.action = read.action;
+    return this.respond(200, this.writer.envelopeChunks(read.action, requestId, read.body), log);
   }
 
   /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
@@ -147,7 +187,7 @@ export class Ec2Endpoint {
     return store.transaction(() => dispatch.handler(input as never, context));
   }
 
-  private respond(status: number, body: string, log: RequestLogFields): RoutedResponse {
+  private respond(status: number, body: Buffer | Buffer[], log: RequestLogFields): RoutedResponse {
     return {
       status,
       headers: {

@@ -12,7 +12,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** A list of chunks is sent as one body, in order, without being joined first. */
+  body: string | Buffer | Buffer[];
 }
 
 /** What the per-request log line says beyond method, path, status and time. */

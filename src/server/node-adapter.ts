@@ -39,27 +39,33 @@ export function createHttpServer(options: AdapterOptions): Server {
       );
       return;
     }
-    readBody(request, options.maxBodyBytes).then(
-      async (body) => {
-        let routed: RoutedResponse;
-        try {
-          routed = await options.router({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body });
-        } catch (error) {
-          options.logger.error({ err: error }, 'router failed');
-          routed = options.endpoint.refuse(new ApiError('InternalError', 'An internal error has occurred.', 500));
-        }
-        send(response, routed);
-        logRequest(options.logger, request, routed.status, started, routed.log);
-      },
-      (error: unknown) => {
+    const answer = (routed: RoutedResponse) => {
+      send(response, routed);
+      logRequest(options.logger, request, routed.status, started, routed.log);
+    };
+    const fail = (error: unknown) => {
+      options.logger.error({ err: error }, 'router failed');
+      answer(options.endpoint.refuse(new ApiError('InternalError', 'An internal error has occurred.', 500)));
+    };
+    readBody(request, options.maxBodyBytes, (error, body) => {
+      if (error) {
         const apiError = error instanceof ApiError ? error : new ApiError('InvalidRequest', 'The request body could not be read.');
         const routed = options.endpoint.refuse(apiError);
         // The client may still be sending: answer, then close rather than read the rest.
         routed.headers.connection = 'close';
-        send(response, routed);
-        logRequest(options.logger, request, routed.status, started, routed.log);
-      },
-    );
+        answer(routed);
+        return;
+      }
+      // EC2 calls answer synchronously, in the same tick as the body's end; only some of
+      // mirrorlite's own routes answer later.
+      try {
+        const routed = options.router({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body! });
+        if (routed instanceof Promise) routed.then(answer, fail);
+        else answer(routed);
+      } catch (error) {
+        fail(error);
+      }
+    });
   });
   // SDKs keep pooled connections for a while; a server that drops idle ones after Node's default
   // 5 s races clients that reuse them just then. Keep them about as long as AWS endpoints do.
@@ -72,9 +78,20 @@ export function createHttpServer(options: AdapterOptions): Server {
 }
 
 function send(response: ServerResponse, routed: RoutedResponse): void {
-  const body = typeof routed.body === 'string' ? Buffer.from(routed.body) : routed.body;
-  response.writeHead(routed.status, { ...routed.headers, 'content-length': String(body.length) });
-  response.end(body);
+  // Encoded here, once: handed a long string, the socket's writev sizes a buffer for the worst
+  // case (three bytes a character) before encoding it, which costs more than the encoding.
+  const chunks = typeof routed.body === 'string' ? [Buffer.from(routed.body)] : Array.isArray(routed.body) ? routed.body : [routed.body];
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  // Raw [name, value, …] pairs: node:http takes them as they are, without building a header map.
+  const headers: string[] = ['content-length', String(length)];
+  for (const name in routed.headers) headers.push(name, routed.headers[name]!);
+  response.writeHead(routed.status, headers);
+  // Corked, the chunks leave in one writev; cached bytes are sent without being copied.
+  response.socket?.cork();
+  for (let i = 0; i < chunks.length - 1; i++) response.write(chunks[i]);
+  response.end(chunks[chunks.length - 1]);
+  response.socket?.uncork();
 }
 
 function logRequest(
@@ -89,35 +106,37 @@ function logRequest(
 }
 
 /** The whole body, refused past `limit` bytes (also after gzip or deflate decoding). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length']);
-    if (declared > limit) {
-      request.resume();
-      reject(requestTooLarge(limit));
+function readBody(request: IncomingMessage, limit: number, done: (error: unknown, body?: Buffer) => void): void {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limit) {
+    request.resume();
+    done(requestTooLarge(limit));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (error: unknown, body?: Buffer) => {
+    if (finished) return;
+    finished = true;
+    done(error, body);
+  };
+  request.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > limit) finish(requestTooLarge(limit));
+    else chunks.push(chunk);
+  });
+  request.on('error', (error) => finish(error));
+  request.on('end', () => {
+    if (finished) return;
+    let body: Buffer;
+    try {
+      body = decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), request.headers['content-encoding'], limit);
+    } catch (error) {
+      finish(error);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    request.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > limit) {
-        refused = true;
-        reject(requestTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('error', (error) => reject(error));
-    request.on('end', () => {
-      if (refused) return;
-      try {
-        resolve(decodeBody(Buffer.concat(chunks, size), request.headers['content-encoding'], limit));
-      } catch (error) {
-        reject(error);
-      }
-    });
+    finish(undefined, body);
   });
 }

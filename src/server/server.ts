@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ServiceModel } from '../protocol/service-model.js';
-import { handlers, notImplemented } from '../service/operations.js';
+import { handlers, notImplemented, readOnlyOperations } from '../service/operations.js';
 import { serviceConfig, type Quotas } from '../service/service-config.js';
 import { validationRules } from '../service/validation-rules.js';
 import { Store, type Persistence } from '../state/store.js';
@@ -11,6 +11,7 @@ import { createLogger, type LogLevel, type Logger } from './logger.js';
 import { createHttpServer } from './node-adapter.js';
 import { MODEL_PATH, PACKAGE_VERSION } from './package-files.js';
 import { createRouter } from './router.js';
+import { stateExportRoute, stateImportRoute } from './state-routes.js';
 
 export interface ServerOptions {
   host?: string;
@@ -55,16 +56,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     validationRules,
     store,
     config,
-    tokenSecret: randomBytes(32),
+    // Kept with persistent state, so a NextToken stays valid across a restart.
+    tokenSecret: Buffer.from(store.metaValue('pagination-token-secret', () => randomBytes(32).toString('base64')), 'base64'),
     logParameters: logger.isLevelEnabled('debug'),
+    readOnlyOperations,
     onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
   });
-  const router = createRouter(endpoint, adminRoutes(store, startedAt, PACKAGE_VERSION));
+  const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store)]);
   const server = createHttpServer({
     router,
     endpoint,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    streamRoutes: [stateImportRoute(store)],
   });
 
   const host = options.host ?? DEFAULT_HOST;
@@ -78,6 +82,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, host, port, persistent: store.persistent, dataDir: options.dataDir, ms: Date.now() - startedAt }, 'listening');
+  logger.flush();
 
   return {
     url,

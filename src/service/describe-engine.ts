@@ -49,8 +49,8 @@ export function describe<T>(context: CallContext, source: DescribeSource<T>, que
     throw invalidParameterCombination(`The parameter ${query.idsParameter ?? 'Ids'} cannot be used with the parameter MaxResults`);
   }
   const matches = compileFilters(source, query.filters ?? []);
-  const digest = queryDigest([ids ?? null, query.filters ?? null]);
-  const offset = query.nextToken ? readToken(context.tokenSecret, query.nextToken, digest) : 0;
+  const digest = () => queryDigest([ids ?? null, query.filters ?? null]);
+  const offset = query.nextToken ? readToken(context.tokenSecret, query.nextToken, digest()) : 0;
 
   let candidates: Iterable<T> = source.all();
   if (ids) {
@@ -67,7 +67,7 @@ export function describe<T>(context: CallContext, source: DescribeSource<T>, que
   if (query.maxResults === undefined) return { items: offset ? items.slice(offset) : items };
   const end = offset + query.maxResults;
   const page = items.slice(offset, end);
-  return end < items.length ? { items: page, nextToken: issueToken(context.tokenSecret, end, digest) } : { items: page };
+  return end < items.length ? { items: page, nextToken: issueToken(context.tokenSecret, end, digest()) } : { items: page };
 }
 
 function* pickInOrder<T>(source: DescribeSource<T>, ids: ReadonlySet<string>): Generator<T> {

@@ -21,6 +21,9 @@ export const handlers: HandlerTable = {
   ...tagHandlers,
 };
 
+/** Operations that only read: EC2 names every one of them Describe*, and no Describe writes. */
+export const readOnlyOperations: ReadonlySet<string> = new Set(Object.keys(handlers).filter((name) => name.startsWith('Describe')));
+
 /** Operations of the model that answer "not supported by mirrorlite" for now. */
 export const notImplemented: readonly OperationName[] = [
   'CreateNetworkInterface',

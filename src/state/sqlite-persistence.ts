@@ -75,6 +75,14 @@ export class SqlitePersistence implements Persistence {
     this.db.prepare('DELETE FROM records').run();
   }
 
+  /** Replaces every record in one transaction (import into a stopped server's data dir). */
+  replaceAll(records: PersistedRecord[]): void {
+    this.db.transaction(() => {
+      this.clear();
+      this.writeAll(records);
+    })();
+  }
+
   /** A value kept with the state, created on first use (the pagination token secret). */
   metaValue(key: string, initial: () => string): string {
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

@@ -18,7 +18,11 @@ export interface Persistence {
   /** `body` undefined deletes the record. Must be atomic: all of it or none. */
   write(changes: (Omit<PersistedRecord, 'body' | 'seq'> & { seq?: number; body?: string })[]): void;
   clear(): void;
+  /** Replaces every record, atomically. */
+  replaceAll(records: PersistedRecord[]): void;
   close(): void;
+  /** A value kept with the state (the pagination token secret), created on first use. */
+  metaValue(key: string, initial: () => string): string;
 }
 
 /**
@@ -38,6 +42,11 @@ export class Store {
 
   get persistent(): boolean {
     return this.persistence !== undefined;
+  }
+
+  /** A value kept with the state when it is persistent; `initial()` when it is not. */
+  metaValue(key: string, initial: () => string): string {
+    return this.persistence ? this.persistence.metaValue(key, initial) : initial();
   }
 
   partition(account: string, region: string): Partition {
@@ -109,12 +118,12 @@ export class Store {
 
   /** Replaces all state with these records (import), persisting them in one transaction. */
   replaceAll(records: Iterable<PersistedRecord>): void {
-    const list = [...records];
-    this.persistence?.clear();
+    // Creation order within each account and region is the order of `seq`.
+    const list = [...records].sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.seq - b.seq);
+    this.persistence?.replaceAll(list);
     for (const partition of this.byKey.values()) partition.clear();
     this.byKey.clear();
     this.restore(list);
-    this.persistence?.write(list);
     this.notify(new Set(this.byKey.values()));
   }
 

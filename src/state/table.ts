@@ -54,6 +54,16 @@ export class Index<T> {
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
+ * Stored records never change: an update puts a new object. Freezing makes that a guarantee (a
+ * stray write throws), and lets readers such as the XML writer cache what they derive from a record.
+ */
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
+/**
  * Records of one kind in one partition, in creation order. Records are immutable: an update puts a
  * new object, so a reader holding a record never sees it change, and the journal can restore the
  * old one. Every write goes through the store's open transaction.
@@ -101,6 +111,7 @@ export class Table<T extends StoredRecord> {
   }
 
   put(record: T): T {
+    deepFreeze(record);
     const id = this.idOf(record);
     this.journal().recordWrite(this, id, this.rows.get(id));
     this.write(id, record);
@@ -123,6 +134,7 @@ export class Table<T extends StoredRecord> {
 
   /** Loads a record without journaling, for start-up restore and import. @internal */
   load(record: T): void {
+    deepFreeze(record);
     this.write(this.idOf(record), record);
   }
 

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fromStateFile, StateFileFormatError, toStateFile } from '../state/state-file.js';
+import type { Store } from '../state/store.js';
+import { ADMIN_PREFIX, json, type AdminRoute } from './admin-routes.js';
+import type { StreamRoute } from './node-adapter.js';
+
+/** A whole environment's state can be large; imports get their own, much higher, body limit. */
+export const MAX_STATE_BYTES = 1024 * 1024 * 1024;
+
+export const STATE_PATH = `${ADMIN_PREFIX}state`;
+
+/** GET /_mirrorlite/state: every record of every account and region, as a state file. */
+export function stateExportRoute(store: Store): AdminRoute {
+  return { method: 'GET', path: STATE_PATH, handle: () => json(200, toStateFile(store.records())) };
+}
+
+/** POST /_mirrorlite/state: replaces all state with a state file, atomically. */
+export function stateImportRoute(store: Store): StreamRoute {
+  return {
+    method: 'POST',
+    path: STATE_PATH,
+    async handle(request: IncomingMessage, response: ServerResponse) {
+      const answer = (status: number, body: unknown) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      };
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_STATE_BYTES) return answer(413, { error: `a state file is at most ${MAX_STATE_BYTES} bytes` });
+        chunks.push(chunk);
+      }
+      let records;
+      try {
+        records = fromStateFile(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        const reason = error instanceof StateFileFormatError || error instanceof SyntaxError ? error.message : String(error);
+        return answer(400, { error: reason });
+      }
+      store.replaceAll(records);
+      answer(200, { imported: records.length });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { Partition } from './partition.js';
+import type { PersistedRecord } from './store.js';
+
+/**
+ * The export format (`mirrorlite state export`): one JSON document holding every record of every
+ * account and region, versioned so that an older mirrorlite refuses a file it cannot read.
+ *
+ *   {
+ *     "format": "mirrorlite-state",
+ *     "version": 1,
+ *     "exportedAt": "2026-11-23T10:00:00.000Z",
+ *     "records": [
+ *       { "account": "123456789012", "region": "us-east-1", "kind": "traffic-mirror-session",
+ *         "id": "tms-…", "record": { "TrafficMirrorSessionId": "tms-…", …, "seq": 7 } },
+ *       …
+ *     ]
+ *   }
+ *
+ * `kind` is one of STATE_KINDS; `record` is the resource as the API describes it plus mirrorlite's
+ * internal fields (`seq`, the creation order; `mtu`; `defaultSecurityGroupId`), or for
+ * `client-token` the answer a retried create gets. Records of one account and region are in
+ * creation order.
+ */
+
+export const STATE_FORMAT = 'mirrorlite-state';
+export const STATE_VERSION = 1;
+
+/** A partition used only for its schema: which kinds exist and how each names its records. */
+const SCHEMA = new Partition('000000000000', 'us-east-1', () => {
+  throw new Error('the schema partition is never written');
+});
+
+/** The record kinds a state file may hold, in restore order. */
+export const STATE_KINDS = SCHEMA.tables.map((table) => table.kind);
+
+export class StateFileFormatError extends Error {
+  override name = 'StateFileFormatError';
+}
+
+interface StateFileRecord {
+  account: string;
+  region: string;
+  kind: string;
+  id: string;
+  record: Record<string, unknown> & { seq: number };
+}
+
+export interface StateFile {
+  format: typeof STATE_FORMAT;
+  version: number;
+  exportedAt: string;
+  records: StateFileRecord[];
+}
+
+export function toStateFile(records: Iterable<PersistedRecord>): StateFile {
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    exportedAt: new Date().toISOString(),
+    records: Array.from(records, ({ account, region, kind, id, body }) => ({ account, region, kind, id, record: JSON.parse(body) as StateFileRecord['record'] })),
+  };
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/** Checks a parsed state file thoroughly before anything is replaced by it. */
+export function fromStateFile(value: unknown): PersistedRecord[] {
+  const file = value as Partial<StateFile> | null;
+  if (!file || typeof file !== 'object' || file.format !== STATE_FORMAT) {
+    throw new StateFileFormatError(`not a mirrorlite state file (format must be "${STATE_FORMAT}")`);
+  }
+  if (typeof file.version !== 'number' || !Number.isInteger(file.version)) throw new StateFileFormatError('the state file has no version');
+  if (file.version > STATE_VERSION) {
+    throw new StateFileFormatError(`the state file has version ${file.version}, newer than this mirrorlite reads (${STATE_VERSION})`);
+  }
+  if (!Array.isArray(file.records)) throw new StateFileFormatError('the state file has no records array');
+  const seen = new Set<string>();
+  return file.records.map((entry, i) => {
+    const where = `record ${i}`;
+    if (!entry || typeof entry !== 'object') throw new StateFileFormatError(`${where} is not an object`);
+    const { account, region, kind, id, record } = entry;
+    if (typeof account !== 'string' || !ACCOUNT.test(account)) throw new StateFileFormatError(`${where}: account must be 12 digits`);
+    if (typeof region !== 'string' || !REGION.test(region)) throw new StateFileFormatError(`${where}: region is not a region name`);
+    if (typeof kind !== 'string' || !STATE_KINDS.includes(kind)) throw new StateFileFormatError(`${where}: unknown kind ${String(kind)}`);
+    if (typeof id !== 'string' || !id) throw new StateFileFormatError(`${where}: id must be a string`);
+    if (!record || typeof record !== 'object' || !Number.isSafeInteger(record.seq) || record.seq < 1) {
+      throw new StateFileFormatError(`${where}: record must be an object with a positive integer seq`);
+    }
+    if (SCHEMA.table(kind)!.idOf(record as never) !== id) throw new StateFileFormatError(`${where}: id ${id} is not the record's own ID`);
+    const key = `${account}/${region}/${kind}/${id}`;
+    if (seen.has(key)) throw new StateFileFormatError(`${where}: ${key} appears twice`);
+    seen.add(key);
+    return { account, region, kind, id, seq: record.seq, body: JSON.stringify(record) };
+  });
+}
