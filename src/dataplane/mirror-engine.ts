@@ -5,8 +5,10 @@
 //
 // The decision, in order (spec section 6, decisions.md "Data plane"; reasons in mirror-reasons.ts):
 //   1. the frame is decoded;
-//   2. classes that are never mirrored: ARP, instance metadata, Time Sync (NTP), DHCP, Windows
-//      activation (any TCP segment to or from port 1688, standing for Amazon KMS);
+//   2. classes that are never mirrored: ARP; instance metadata and Time Sync (NTP) by address
+//      (169.254.169.254 / fd00:ec2::254, 169.254.169.123 / fd00:ec2::123); DHCP by port (UDP 67
+//      or 68, and DHCPv6's 546 or 547); Windows activation (any TCP segment to or from port
+//      1688, standing for Amazon KMS);
 //   3. direction: ingress when the destination address is one of the ENI's, egress when the
 //      source is (both: egress); neither means not the ENI's traffic;
 //   4. Amazon DNS (UDP or TCP with port 53 on the resolver's side, the resolver being a VPC
@@ -59,7 +61,10 @@ const UNDECODABLE = new Map<DecodeError | null, number>(
   NOT_MIRRORED_REASON_NAMES.filter((name) => name.startsWith('undecodable:')).map((name) => [name.slice('undecodable:'.length) as DecodeError, reasonIndex(name)]),
 );
 
-/** The engine's answer for one frame. Reused: each evaluation rewrites every field. */
+/**
+ * The engine's answer for one frame. Reused: each evaluation rewrites it. The per-frame path sets
+ * six fields; the IDs are getters over the compiled session and rule, so nothing is copied.
+ */
 export class MirrorDecision {
   mirrored = false;
   /** Why not, when not mirrored. */
@@ -67,15 +72,36 @@ export class MirrorDecision {
   direction: TrafficDirection | null = null;
   /** The frame is Amazon DNS traffic (evaluated by the amazon-dns service, not by rules). */
   amazonDns = false;
-  sessionId: string | null = null;
-  sessionNumber = 0;
-  filterId: string | null = null;
-  targetId: string | null = null;
-  virtualNetworkId = 0;
-  /** The accepting rule; null when the amazon-dns service mirrored the frame. */
-  ruleId: string | null = null;
-  ruleNumber = 0;
-  service: typeof AMAZON_DNS_SERVICE | null = null;
+  /** The mirroring session, when mirrored. */
+  session: CompiledSession | null = null;
+  /** Index of the accepting rule in session.filter.matcher; -1 when the amazon-dns service mirrored. */
+  ruleIndex = -1;
+
+  get sessionId(): string | null {
+    return this.session === null ? null : this.session.sessionId;
+  }
+  get sessionNumber(): number {
+    return this.session === null ? 0 : this.session.sessionNumber;
+  }
+  get filterId(): string | null {
+    return this.session === null ? null : this.session.filterId;
+  }
+  get targetId(): string | null {
+    return this.session === null ? null : this.session.targetId;
+  }
+  get virtualNetworkId(): number {
+    return this.session === null ? 0 : this.session.virtualNetworkId;
+  }
+  /** The accepting rule; null when not mirrored or mirrored by the amazon-dns service. */
+  get ruleId(): string | null {
+    return this.session === null || this.ruleIndex < 0 ? null : this.session.filter.matcher.ruleIds[this.ruleIndex]!;
+  }
+  get ruleNumber(): number {
+    return this.session === null || this.ruleIndex < 0 ? 0 : this.session.filter.matcher.ruleNumbers[this.ruleIndex]!;
+  }
+  get service(): typeof AMAZON_DNS_SERVICE | null {
+    return this.session !== null && this.ruleIndex < 0 ? AMAZON_DNS_SERVICE : null;
+  }
 }
 
 export interface CompiledFilter {
@@ -88,6 +114,12 @@ export interface CompiledFilter {
 
 export interface CompiledSession {
   readonly index: number;
+  // Copied out of the config records so that the per-packet path reads one object shape.
+  readonly sessionId: string;
+  readonly sessionNumber: number;
+  readonly virtualNetworkId: number;
+  readonly filterId: string;
+  readonly targetId: string;
   readonly config: SessionConfig;
   readonly target: TargetConfig;
   readonly filter: CompiledFilter;
@@ -137,8 +169,6 @@ export class MirrorEngine {
 
   private readonly eniIndexById: Map<string, number>;
   private readonly ruleIds: readonly string[];
-  private lastSession: CompiledSession | null = null;
-  private lastReason = -1;
   private framesEvaluated = 0;
   private framesMirrored = 0;
   private readonly sessionPackets: Float64Array;
@@ -244,87 +274,61 @@ export class MirrorEngine {
    * `bytes[offset, offset + length)`. Returns the engine's reused decision object.
    */
   decide(eniIndex: number, bytes: Uint8Array, offset: number, length: number): MirrorDecision {
-    const decision = this.evaluate(eniIndex, bytes, offset, length);
-    this.framesEvaluated++;
-    const eni = this.enis[eniIndex];
-    if (eni !== undefined) {
-      // Rule counters: every rule that matched, whether it accepted or rejected.
-      const sessions = eni.sessions;
-      for (let i = 0; i < sessions.length; i++) {
-        const rule = this.lastRule[i]!;
-        if (this.lastOutcome[i] === NOT_EVALUATED) break;
-        if (rule >= 0) {
-          const counter = sessions[i]!.filter.ruleCounterBase + rule;
-          this.rulePackets[counter]!++;
-          this.ruleBytes[counter]! += length;
-        }
-      }
-    }
-    const session = this.lastSession;
-    if (session !== null) {
-      this.framesMirrored++;
-      this.sessionPackets[session.index]!++;
-      this.sessionBytes[session.index]! += length;
-    } else {
-      this.reasonCounts[this.lastReason]!++;
-    }
-    return decision;
+    return this.run(eniIndex, bytes, offset, length, true);
   }
 
   /** decide() without counting: the same decision, for explanations and dry runs. */
   evaluate(eniIndex: number, bytes: Uint8Array, offset: number, length: number): MirrorDecision {
+    return this.run(eniIndex, bytes, offset, length, false);
+  }
+
+  private run(eniIndex: number, bytes: Uint8Array, offset: number, length: number, count: boolean): MirrorDecision {
     const d = this.decision;
     d.mirrored = false;
-    d.reason = null;
     d.direction = null;
     d.amazonDns = false;
-    d.sessionId = null;
-    d.sessionNumber = 0;
-    d.filterId = null;
-    d.targetId = null;
-    d.virtualNetworkId = 0;
-    d.ruleId = null;
-    d.ruleNumber = 0;
-    d.service = null;
-    this.lastSession = null;
-    for (let i = 0; i < this.lastOutcome.length; i++) {
-      this.lastOutcome[i] = NOT_EVALUATED;
-      this.lastRule[i] = -1;
+    d.session = null;
+    d.ruleIndex = -1;
+    const outcomes = this.lastOutcome;
+    const rules = this.lastRule;
+    for (let i = 0; i < outcomes.length; i++) {
+      outcomes[i] = NOT_EVALUATED;
+      rules[i] = -1;
     }
+    if (count) this.framesEvaluated++;
 
     const eni = this.enis[eniIndex];
-    if (eni === undefined) return this.notMirrored(UNKNOWN_ENI);
+    if (eni === undefined) return this.notMirrored(UNKNOWN_ENI, count);
     const frame = this.frame;
-    if (!decodeFrame(bytes, offset, length, frame)) return this.notMirrored(UNDECODABLE.get(frame.error)!);
-    if (frame.etherType === ETHERTYPE_ARP) return this.notMirrored(NEVER_ARP);
+    if (!decodeFrame(bytes, offset, length, frame)) return this.notMirrored(UNDECODABLE.get(frame.error)!, count);
+    if (frame.etherType === ETHERTYPE_ARP) return this.notMirrored(NEVER_ARP, count);
     const never = neverMirroredClass(frame);
-    if (never >= 0) return this.notMirrored(never);
+    if (never >= 0) return this.notMirrored(never, count);
 
     let egress: boolean;
     if (frame.family === 4) {
       egress = hasIpv4(eni.ipv4, frame.srcIpv4);
-      if (!egress && !hasIpv4(eni.ipv4, frame.dstIpv4)) return this.notMirrored(NOT_ENI_TRAFFIC);
+      if (!egress && !hasIpv4(eni.ipv4, frame.dstIpv4)) return this.notMirrored(NOT_ENI_TRAFFIC, count);
     } else {
       egress = hasIpv6(eni.ipv6, frame.srcIpv6);
-      if (!egress && !hasIpv6(eni.ipv6, frame.dstIpv6)) return this.notMirrored(NOT_ENI_TRAFFIC);
+      if (!egress && !hasIpv6(eni.ipv6, frame.dstIpv6)) return this.notMirrored(NOT_ENI_TRAFFIC, count);
     }
     const direction: TrafficDirection = egress ? 'egress' : 'ingress';
     d.direction = direction;
     const sessions = eni.sessions;
-    if (sessions.length === 0) return this.notMirrored(NO_SESSION);
+    if (sessions.length === 0) return this.notMirrored(NO_SESSION, count);
 
     if (isAmazonDns(eni, frame)) {
       d.amazonDns = true;
       for (let i = 0; i < sessions.length; i++) {
         const session = sessions[i]!;
         if (session.filter.amazonDns) {
-          this.lastOutcome[i] = AMAZON_DNS_ACCEPTED;
-          d.service = AMAZON_DNS_SERVICE;
-          return this.mirroredBy(session);
+          outcomes[i] = AMAZON_DNS_ACCEPTED;
+          return this.mirroredBy(session, -1, length, count);
         }
-        this.lastOutcome[i] = AMAZON_DNS_NOT_ENABLED;
+        outcomes[i] = AMAZON_DNS_NOT_ENABLED;
       }
-      return this.notMirrored(DNS_NOT_ENABLED);
+      return this.notMirrored(DNS_NOT_ENABLED, count);
     }
 
     let rejected = false;
@@ -332,22 +336,25 @@ export class MirrorEngine {
       const session = sessions[i]!;
       const matcher = session.filter.matcher;
       const rule = matcher.match(frame, direction);
-      this.lastRule[i] = rule;
+      rules[i] = rule;
       if (rule < 0) {
-        this.lastOutcome[i] = NO_RULE_MATCHED;
+        outcomes[i] = NO_RULE_MATCHED;
         continue;
       }
-      const config = matcher.rules[rule]!;
-      if (config.action === 'accept') {
-        this.lastOutcome[i] = ACCEPTED;
-        d.ruleId = config.ruleId;
-        d.ruleNumber = config.ruleNumber;
-        return this.mirroredBy(session);
+      if (count) {
+        // Every rule that matches is counted, whether it accepts or rejects.
+        const counter = session.filter.ruleCounterBase + rule;
+        this.rulePackets[counter]!++;
+        this.ruleBytes[counter]! += length;
       }
-      this.lastOutcome[i] = REJECTED;
+      if (matcher.accepts[rule] === 1) {
+        outcomes[i] = ACCEPTED;
+        return this.mirroredBy(session, rule, length, count);
+      }
+      outcomes[i] = REJECTED;
       rejected = true;
     }
-    return this.notMirrored(rejected ? REJECTED_REASON : NO_RULE_MATCHED_REASON);
+    return this.notMirrored(rejected ? REJECTED_REASON : NO_RULE_MATCHED_REASON, count);
   }
 
   /** The most bytes encapsulate() writes for a frame of `length` bytes. */
@@ -361,14 +368,15 @@ export class MirrorEngine {
    * were decided. Throws RangeError when `out` has less than encapsulatedLength bytes left.
    */
   encapsulate(out: Uint8Array, outOffset: number, bytes: Uint8Array, offset: number, length: number): number {
-    const session = this.lastSession;
+    const session = this.decision.session;
     if (session === null) return 0;
     return session.encapsulator.encode(out, outOffset, bytes, offset, length, flowSourcePort(this.frame));
   }
 
   /** Bytes that encapsulate() will write for the last decision (0 when not mirrored). */
   encapsulatedLength(length: number): number {
-    return this.lastSession === null ? 0 : this.lastSession.encapsulator.encodedLength(length);
+    const session = this.decision.session;
+    return session === null ? 0 : session.encapsulator.encodedLength(length);
   }
 
   counters(): MirrorCounters {
@@ -391,21 +399,23 @@ export class MirrorEngine {
     for (const counter of [this.sessionPackets, this.sessionBytes, this.rulePackets, this.ruleBytes, this.reasonCounts]) counter.fill(0);
   }
 
-  private notMirrored(reason: number): MirrorDecision {
-    this.lastReason = reason;
+  private notMirrored(reason: number, count: boolean): MirrorDecision {
     this.decision.reason = NOT_MIRRORED_REASON_NAMES[reason]!;
+    if (count) this.reasonCounts[reason]!++;
     return this.decision;
   }
 
-  private mirroredBy(session: CompiledSession): MirrorDecision {
+  private mirroredBy(session: CompiledSession, ruleIndex: number, length: number, count: boolean): MirrorDecision {
     const d = this.decision;
-    this.lastSession = session;
     d.mirrored = true;
-    d.sessionId = session.config.sessionId;
-    d.sessionNumber = session.config.sessionNumber;
-    d.filterId = session.filter.config.filterId;
-    d.targetId = session.target.targetId;
-    d.virtualNetworkId = session.config.virtualNetworkId;
+    d.reason = null;
+    d.session = session;
+    d.ruleIndex = ruleIndex;
+    if (count) {
+      this.framesMirrored++;
+      this.sessionPackets[session.index]!++;
+      this.sessionBytes[session.index]! += length;
+    }
     return d;
   }
 }
@@ -512,5 +522,16 @@ function compileSession(
   } catch (error) {
     throw new MirrorConfigError(`${where} (target ${target.targetId}): ${(error as Error).message}`);
   }
-  return { index, config: session, target, filter, encapsulator };
+  return {
+    index,
+    sessionId: session.sessionId,
+    sessionNumber: session.sessionNumber,
+    virtualNetworkId: session.virtualNetworkId,
+    filterId: session.filterId,
+    targetId: target.targetId,
+    config: session,
+    target,
+    filter,
+    encapsulator,
+  };
 }

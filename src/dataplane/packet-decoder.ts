@@ -67,7 +67,11 @@ export const DECODE_ERRORS = [
 
 export type DecodeError = (typeof DECODE_ERRORS)[number];
 
-/** The summary of one frame. Reused: every field is rewritten by each decodeFrame call. */
+/**
+ * The summary of one frame. Reused: every scalar field is rewritten by each decodeFrame call. The
+ * arrays are not cleared (that would cost the common case): vlanTpid and vlanTci hold meaning up
+ * to vlanCount, srcIpv6 and dstIpv6 only when family is 6.
+ */
 export class DecodedFrame {
   ok = false;
   error: DecodeError | null = null;
@@ -85,10 +89,20 @@ export class DecodedFrame {
   l3Offset = -1;
   /** Offset just past the IP packet: its stated length, or the captured end when shorter. */
   l3End = 0;
-  srcIpv4 = 0;
-  dstIpv4 = 0;
+  /**
+   * Source and destination IPv4 addresses as uint32, in a typed array: as object fields, numbers
+   * from 2^30 up (every address from 64.0.0.0) would be boxed doubles, and the engine reads them
+   * a dozen times per packet. srcIpv4 and dstIpv4 read them.
+   */
+  readonly ipv4 = new Uint32Array(2);
   readonly srcIpv6 = new Uint32Array(4);
   readonly dstIpv6 = new Uint32Array(4);
+  get srcIpv4(): number {
+    return this.ipv4[0]!;
+  }
+  get dstIpv4(): number {
+    return this.ipv4[1]!;
+  }
   /** IPv4 protocol, or the IPv6 next header after the extension headers; -1 for non-IP frames. */
   protocol = -1;
   ttl = 0;
@@ -131,8 +145,8 @@ export function decodeFrame(bytes: Uint8Array, offset: number, length: number, o
   out.family = 0;
   out.l3Offset = -1;
   out.l3End = 0;
-  out.srcIpv4 = 0;
-  out.dstIpv4 = 0;
+  out.ipv4[0] = 0;
+  out.ipv4[1] = 0;
   out.protocol = -1;
   out.ttl = 0;
   out.isFragment = false;
@@ -218,8 +232,9 @@ function decodeIpv4(b: Uint8Array, base: number, p: number, end: number, out: De
   out.isFragment = out.moreFragments || out.fragmentOffset !== 0;
   out.ttl = b[p + 8]!;
   out.protocol = b[p + 9]!;
-  out.srcIpv4 = ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0;
-  out.dstIpv4 = ((b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!) >>> 0;
+  const addresses = out.ipv4;
+  addresses[0] = (b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!;
+  addresses[1] = (b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!;
   out.l3End = l3End - base;
   const l4 = p + headerLength;
   if (out.fragmentOffset !== 0) {

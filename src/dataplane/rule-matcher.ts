@@ -16,88 +16,85 @@ import type { DecodedFrame } from './packet-decoder.js';
 
 export type TrafficDirection = 'ingress' | 'egress';
 
-/** The rules of one direction as parallel arrays, in evaluation order. */
+// One rule is RULE_STRIDE int32 in a single array, so the loop loads one base pointer and the
+// fields of a rule sit together:
+const CLASS_MASK = 0; //   family << 8 | protocol, masked: the protocol bits are 0 in the mask for "any"
+const CLASS_VALUE = 1;
+const SRC_PORT_FROM = 2; // -1 when the rule has no range: then every port, and "no port" (-1), passes
+const SRC_PORT_SPAN = 3; //  to - from; 65536 with no range
+const DST_PORT_FROM = 4;
+const DST_PORT_SPAN = 5;
+const SRC_NET = 6; //       IPv4 network and mask; for IPv6 rules, zeros (IPv6 words live apart)
+const SRC_MASK = 7;
+const DST_NET = 8;
+const DST_MASK = 9;
+const RULE_INDEX = 10; //   position in RuleMatcher.rules
+const RULE_STRIDE = 12;
+
+/**
+ * The rules of one direction, in evaluation order. Each test is an integer comparison, and they
+ * are combined with `&`, not `&&`: one well-predicted branch per rule instead of one per criterion
+ * (the criteria fail in packet-dependent order, which mispredicts).
+ */
 class RuleTable {
   readonly count: number;
-  /** Index of each entry in RuleMatcher.rules. */
-  readonly ruleIndex: Int32Array;
-  readonly family: Uint8Array;
-  /** -1 for any protocol. */
-  readonly protocol: Int16Array;
-  /** -1 in `from` for no range. */
-  readonly srcPortFrom: Int32Array;
-  readonly srcPortTo: Int32Array;
-  readonly dstPortFrom: Int32Array;
-  readonly dstPortTo: Int32Array;
-  /** IPv4 network and mask as int32, the type `&` yields, so the comparison needs no `>>> 0`. */
-  readonly srcNet4: Int32Array;
-  readonly srcMask4: Int32Array;
-  readonly dstNet4: Int32Array;
-  readonly dstMask4: Int32Array;
-  /** IPv6 network and mask, four int32 words per rule. */
-  readonly srcNet6: Int32Array;
-  readonly srcMask6: Int32Array;
-  readonly dstNet6: Int32Array;
-  readonly dstMask6: Int32Array;
+  private readonly rules: Int32Array;
+  /** IPv6 source network, source mask, destination network, destination mask: 16 words per rule. */
+  private readonly ipv6: Int32Array;
 
   constructor(entries: readonly { rule: RuleConfig; index: number; source: Cidr; destination: Cidr }[]) {
     const n = entries.length;
     this.count = n;
-    this.ruleIndex = new Int32Array(n);
-    this.family = new Uint8Array(n);
-    this.protocol = new Int16Array(n);
-    this.srcPortFrom = new Int32Array(n);
-    this.srcPortTo = new Int32Array(n);
-    this.dstPortFrom = new Int32Array(n);
-    this.dstPortTo = new Int32Array(n);
-    this.srcNet4 = new Int32Array(n);
-    this.srcMask4 = new Int32Array(n);
-    this.dstNet4 = new Int32Array(n);
-    this.dstMask4 = new Int32Array(n);
-    this.srcNet6 = new Int32Array(4 * n);
-    this.srcMask6 = new Int32Array(4 * n);
-    this.dstNet6 = new Int32Array(4 * n);
-    this.dstMask6 = new Int32Array(4 * n);
+    this.rules = new Int32Array(n * RULE_STRIDE);
+    this.ipv6 = new Int32Array(n * 16);
     entries.forEach(({ rule, index, source, destination }, i) => {
-      this.ruleIndex[i] = index;
-      this.family[i] = source.family;
-      this.protocol[i] = rule.protocol ?? -1;
-      this.srcPortFrom[i] = rule.sourcePorts ? rule.sourcePorts.from : -1;
-      this.srcPortTo[i] = rule.sourcePorts ? rule.sourcePorts.to : -1;
-      this.dstPortFrom[i] = rule.destinationPorts ? rule.destinationPorts.from : -1;
-      this.dstPortTo[i] = rule.destinationPorts ? rule.destinationPorts.to : -1;
+      const r = i * RULE_STRIDE;
+      const t = this.rules;
+      const anyProtocol = rule.protocol === undefined;
+      t[r + CLASS_MASK] = anyProtocol ? 0xf00 : 0xfff;
+      t[r + CLASS_VALUE] = (source.family << 8) | (anyProtocol ? 0 : rule.protocol!);
+      t[r + SRC_PORT_FROM] = rule.sourcePorts ? rule.sourcePorts.from : -1;
+      t[r + SRC_PORT_SPAN] = rule.sourcePorts ? rule.sourcePorts.to - rule.sourcePorts.from : 65536;
+      t[r + DST_PORT_FROM] = rule.destinationPorts ? rule.destinationPorts.from : -1;
+      t[r + DST_PORT_SPAN] = rule.destinationPorts ? rule.destinationPorts.to - rule.destinationPorts.from : 65536;
+      t[r + RULE_INDEX] = index;
       if (source.family === 4 && destination.family === 4) {
-        this.srcNet4[i] = source.network;
-        this.srcMask4[i] = source.mask;
-        this.dstNet4[i] = destination.network;
-        this.dstMask4[i] = destination.mask;
+        t[r + SRC_NET] = source.network;
+        t[r + SRC_MASK] = source.mask;
+        t[r + DST_NET] = destination.network;
+        t[r + DST_MASK] = destination.mask;
       } else if (source.family === 6 && destination.family === 6) {
-        this.srcNet6.set(source.network, 4 * i);
-        this.srcMask6.set(source.mask, 4 * i);
-        this.dstNet6.set(destination.network, 4 * i);
-        this.dstMask6.set(destination.mask, 4 * i);
+        this.ipv6.set(source.network, 16 * i);
+        this.ipv6.set(source.mask, 16 * i + 4);
+        this.ipv6.set(destination.network, 16 * i + 8);
+        this.ipv6.set(destination.mask, 16 * i + 12);
       }
     });
   }
 
-  /** The entry position of the first matching rule, or -1. */
+  /** The RuleMatcher.rules index of the first matching rule, or -1. */
   match(frame: DecodedFrame): number {
+    const t = this.rules;
     const family = frame.family;
-    for (let i = 0; i < this.count; i++) {
-      if (this.family[i] !== family) continue;
-      const protocol = this.protocol[i]!;
-      if (protocol >= 0 && protocol !== frame.protocol) continue;
-      const srcFrom = this.srcPortFrom[i]!;
-      if (srcFrom >= 0 && (!frame.hasPorts || frame.srcPort < srcFrom || frame.srcPort > this.srcPortTo[i]!)) continue;
-      const dstFrom = this.dstPortFrom[i]!;
-      if (dstFrom >= 0 && (!frame.hasPorts || frame.dstPort < dstFrom || frame.dstPort > this.dstPortTo[i]!)) continue;
+    const packetClass = (family << 8) | (frame.protocol & 0xff);
+    // A packet without ports (not TCP/UDP, or a later fragment) shows -1, outside every real range.
+    const srcPort = frame.hasPorts ? frame.srcPort : -1;
+    const dstPort = frame.hasPorts ? frame.dstPort : -1;
+    const src4 = frame.ipv4[0]!;
+    const dst4 = frame.ipv4[1]!;
+    for (let i = 0, r = 0; i < this.count; i++, r += RULE_STRIDE) {
+      // Unary + turns each test into 0 or 1 without a branch.
+      const head =
+        +((packetClass & t[r + CLASS_MASK]!) === t[r + CLASS_VALUE]!) &
+        +((srcPort - t[r + SRC_PORT_FROM]!) >>> 0 <= t[r + SRC_PORT_SPAN]!) &
+        +((dstPort - t[r + DST_PORT_FROM]!) >>> 0 <= t[r + DST_PORT_SPAN]!);
+      if (head === 0) continue;
       if (family === 4) {
-        if ((frame.srcIpv4 & this.srcMask4[i]!) !== this.srcNet4[i]) continue;
-        if ((frame.dstIpv4 & this.dstMask4[i]!) !== this.dstNet4[i]) continue;
+        if ((+((src4 & t[r + SRC_MASK]!) === t[r + SRC_NET]!) & +((dst4 & t[r + DST_MASK]!) === t[r + DST_NET]!)) === 0) continue;
       } else if (!this.matchIpv6(frame, i)) {
         continue;
       }
-      return i;
+      return t[r + RULE_INDEX]!;
     }
     return -1;
   }
@@ -105,11 +102,14 @@ class RuleTable {
   private matchIpv6(frame: DecodedFrame, i: number): boolean {
     const src = frame.srcIpv6;
     const dst = frame.dstIpv6;
-    for (let w = 0, k = 4 * i; w < 4; w++, k++) {
-      if ((src[w]! & this.srcMask6[k]!) !== this.srcNet6[k]) return false;
-      if ((dst[w]! & this.dstMask6[k]!) !== this.dstNet6[k]) return false;
+    const v = this.ipv6;
+    const k = 16 * i;
+    let differences = 0;
+    for (let w = 0; w < 4; w++) {
+      differences |= (src[w]! & v[k + 4 + w]!) ^ v[k + w]!;
+      differences |= (dst[w]! & v[k + 12 + w]!) ^ v[k + 8 + w]!;
     }
-    return true;
+    return differences === 0;
   }
 }
 
@@ -117,11 +117,21 @@ class RuleTable {
 export class RuleMatcher {
   /** The rules as given, in input order; match() returns indexes into this array. */
   readonly rules: readonly RuleConfig[];
+  // What a caller needs of a matched rule, by index, copied out of the config records: those have
+  // as many hidden classes as combinations of optional fields, which would make reading them in
+  // the per-packet path megamorphic.
+  readonly ruleIds: readonly string[];
+  readonly ruleNumbers: Int32Array;
+  /** 1 for accept, 0 for reject. */
+  readonly accepts: Uint8Array;
   private readonly ingress: RuleTable;
   private readonly egress: RuleTable;
 
   private constructor(rules: readonly RuleConfig[], ingress: RuleTable, egress: RuleTable) {
     this.rules = rules;
+    this.ruleIds = rules.map((rule) => rule.ruleId);
+    this.ruleNumbers = Int32Array.from(rules, (rule) => rule.ruleNumber);
+    this.accepts = Uint8Array.from(rules, (rule) => (rule.action === 'accept' ? 1 : 0));
     this.ingress = ingress;
     this.egress = egress;
   }
@@ -143,9 +153,7 @@ export class RuleMatcher {
 
   /** Index in `rules` of the first rule of `direction` that matches the frame, or -1. */
   match(frame: DecodedFrame, direction: TrafficDirection): number {
-    const table = direction === 'egress' ? this.egress : this.ingress;
-    const entry = table.match(frame);
-    return entry < 0 ? -1 : table.ruleIndex[entry]!;
+    return (direction === 'egress' ? this.egress : this.ingress).match(frame);
   }
 }
 

@@ -53,6 +53,7 @@
 // Short frames are not padded to Ethernet's 60-byte minimum: captures of sent traffic do not
 // show the padding either.
 
+import { ByteCopier } from './byte-copy.js';
 import { finishChecksum, onesComplementSum } from './checksum.js';
 import { formatIpv4, formatMac, parseIpv4, parseMac } from './cidr.js';
 import { ETHERTYPE_IPV4, IP_PROTOCOL_UDP } from './packet-decoder.js';
@@ -89,11 +90,18 @@ export interface VxlanEncapsulation {
 }
 
 /**
- * The outer headers of one session, built once; encode() then copies them and patches the four
- * fields that vary per packet (IPv4 total length and checksum, UDP source port and length).
+ * The outer headers of one session, built once; encode() then writes them with the four fields
+ * that vary per packet (IPv4 total length and checksum, UDP source port and length) merged in.
  */
 export class VxlanEncapsulator {
-  private readonly template = new Uint8Array(VXLAN_OVERHEAD);
+  /** The outer headers as big-endian words (48 bytes) and a 16-bit tail (the last 2 bytes). */
+  private readonly templateWords = new Uint32Array(12);
+  private readonly templateTail: number;
+  // Twelve 32-bit stores through a DataView cost about half of TypedArray.set of the 50-byte
+  // template (measured on Node 20). The view is cached for the output buffer last written.
+  private view: DataView | null = null;
+  private viewTarget: Uint8Array | null = null;
+  private readonly copier = new ByteCopier();
   /** The IPv4 header sum without the total length and checksum fields. */
   private readonly headerSum: number;
   private readonly packetLength: number;
@@ -116,7 +124,7 @@ export class VxlanEncapsulator {
     this.packetLength = packetLength;
     this.mtu = mtu;
 
-    const t = this.template;
+    const t = new Uint8Array(VXLAN_OVERHEAD);
     t.set(destinationMac, 0);
     t.set(sourceMac, 6);
     writeU16(t, 12, ETHERTYPE_IPV4);
@@ -132,6 +140,8 @@ export class VxlanEncapsulator {
     t[VXLAN + 5] = (fields.vni >>> 8) & 0xff;
     t[VXLAN + 6] = fields.vni & 0xff;
     this.headerSum = onesComplementSum(t, IP, IPV4_HEADER_LENGTH);
+    for (let i = 0; i < 12; i++) this.templateWords[i] = readU32(t, 4 * i);
+    this.templateTail = readU16(t, 48);
   }
 
   /** Inner bytes that encode() keeps of a frame of `innerLength` bytes. */
@@ -156,15 +166,30 @@ export class VxlanEncapsulator {
     const kept = this.keptInnerLength(innerLength);
     const written = VXLAN_OVERHEAD + kept;
     if (outOffset < 0 || outOffset + written > out.length) throw new RangeError(`need ${written} bytes at offset ${outOffset}, buffer has ${out.length}`);
-    out.set(this.template, outOffset);
     const ipLength = IP_UDP_VXLAN_LENGTH + kept;
-    const ip = outOffset + IP;
-    writeU16(out, ip + 2, ipLength);
-    writeU16(out, ip + 10, finishChecksum(this.headerSum + ipLength));
-    const udp = outOffset + UDP;
-    writeU16(out, udp, sourcePort);
-    writeU16(out, udp + 4, ipLength - IPV4_HEADER_LENGTH);
-    copyBytes(inner, innerOffset, out, outOffset + VXLAN_OVERHEAD, kept);
+    const checksum = finishChecksum(this.headerSum + ipLength);
+    let view = this.view;
+    if (this.viewTarget !== out || view === null) {
+      view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      this.view = view;
+      this.viewTarget = out;
+    }
+    const t = this.templateWords;
+    const o = outOffset;
+    view.setUint32(o, t[0]!); // destination MAC
+    view.setUint32(o + 4, t[1]!); // destination MAC, source MAC
+    view.setUint32(o + 8, t[2]!); // source MAC
+    view.setUint32(o + 12, t[3]!); // EtherType, IPv4 version/IHL, TOS
+    view.setUint32(o + 16, ((ipLength << 16) | (t[4]! & 0xffff)) >>> 0); // total length, identification
+    view.setUint32(o + 20, t[5]!); // flags/fragment offset, TTL, protocol
+    view.setUint32(o + 24, ((checksum << 16) | (t[6]! & 0xffff)) >>> 0); // header checksum, source address
+    view.setUint32(o + 28, t[7]!); // source address, destination address
+    view.setUint32(o + 32, ((t[8]! & 0xffff0000) | sourcePort) >>> 0); // destination address, UDP source port
+    view.setUint32(o + 36, ((t[9]! & 0xffff0000) | (ipLength - IPV4_HEADER_LENGTH)) >>> 0); // UDP destination port, length
+    view.setUint32(o + 40, t[10]!); // UDP checksum (0), VXLAN flags and reserved
+    view.setUint32(o + 44, t[11]!); // reserved, VNI
+    view.setUint16(o + 48, this.templateTail); // VNI low byte, reserved
+    this.copier.copy(inner, innerOffset, out, outOffset + VXLAN_OVERHEAD, kept);
     return written;
   }
 }
@@ -172,17 +197,6 @@ export class VxlanEncapsulator {
 /** One-shot form of VxlanEncapsulator.encode (it builds the outer headers each call). */
 export function encodeVxlan(out: Uint8Array, outOffset: number, fields: VxlanEncapsulation, inner: Uint8Array, innerOffset: number, innerLength: number, sourcePort: number): number {
   return new VxlanEncapsulator(fields).encode(out, outOffset, inner, innerOffset, innerLength, sourcePort);
-}
-
-// Below this length a byte loop beats creating a view for TypedArray.set (measured on Node 20).
-const COPY_LOOP_MAX = 48;
-
-function copyBytes(source: Uint8Array, sourceOffset: number, target: Uint8Array, targetOffset: number, length: number): void {
-  if (length <= COPY_LOOP_MAX) {
-    for (let i = 0; i < length; i++) target[targetOffset + i] = source[sourceOffset + i]!;
-  } else {
-    target.set(source.subarray(sourceOffset, sourceOffset + length), targetOffset);
-  }
 }
 
 function writeU16(bytes: Uint8Array, offset: number, value: number): void {
