@@ -1,5 +1,5 @@
 import { Partition } from './partition.js';
-import type { PersistedRecord } from './store.js';
+import { inCreationOrder, type PersistedRecord } from './store.js';
 
 /**
  * The export format (`mirrorlite state export`): one JSON document holding every record of every
@@ -53,11 +53,12 @@ export interface StateFile {
 }
 
 export function toStateFile(records: Iterable<PersistedRecord>): StateFile {
+  const ordered = [...records].sort(inCreationOrder);
   return {
     format: STATE_FORMAT,
     version: STATE_VERSION,
     exportedAt: new Date().toISOString(),
-    records: Array.from(records, ({ account, region, kind, id, body }) => ({ account, region, kind, id, record: JSON.parse(body) as StateFileRecord['record'] })),
+    records: ordered.map(({ account, region, kind, id, body }) => ({ account, region, kind, id, record: JSON.parse(body) as StateFileRecord['record'] })),
   };
 }
 

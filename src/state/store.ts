@@ -12,6 +12,11 @@ export interface PersistedRecord {
   body: string;
 }
 
+/** Account, then region, then creation order: the order state is restored and exported in. */
+export function inCreationOrder(a: PersistedRecord, b: PersistedRecord): number {
+  return a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.seq - b.seq;
+}
+
 /** Where committed changes go. Writes of one call happen in one durable transaction. */
 export interface Persistence {
   loadAll(): Iterable<PersistedRecord>;
@@ -118,8 +123,7 @@ export class Store {
 
   /** Replaces all state with these records (import), persisting them in one transaction. */
   replaceAll(records: Iterable<PersistedRecord>): void {
-    // Creation order within each account and region is the order of `seq`.
-    const list = [...records].sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.seq - b.seq);
+    const list = [...records].sort(inCreationOrder);
     this.persistence?.replaceAll(list);
     for (const partition of this.byKey.values()) partition.clear();
     this.byKey.clear();

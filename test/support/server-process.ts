@@ -28,10 +28,11 @@ export function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv =
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time; stderr: ${stderr}`)), 15_000);
-    child.once('exit', (code) => {
+    const exitedEarly = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening; stderr: ${stderr}`));
-    });
+    };
+    child.once('exit', exitedEarly);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
@@ -42,7 +43,7 @@ export function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv =
       logs.push(entry);
       if (entry.msg === 'listening') {
         clearTimeout(timer);
-        child.removeAllListeners('exit');
+        child.off('exit', exitedEarly);
         const port = entry.port as number;
         const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);

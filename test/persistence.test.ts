@@ -1,0 +1,218 @@
+// Durable state: a full topology survives SIGKILL byte for byte (with its NextTokens and
+// ClientTokens); a damaged, foreign or newer database is refused and left untouched; one data dir
+// serves one server; export then import reproduces identical Describe output.
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { CLI, startServerProcess } from './support/server-process.js';
+import { buildTopology, call, field, snapshotDescribes } from './support/topology.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mirrorlite-state-'));
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function mirrorlite(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('restart', () => {
+  test('after SIGKILL every Describe returns byte-identical results', async () => {
+    const dataDir = tempDir();
+    const first = await startServerProcess(['--data-dir', dataDir]);
+    let topology, before, token;
+    try {
+      topology = await buildTopology(first.url);
+      before = await snapshotDescribes(first.url);
+      // A NextToken issued before the crash…
+      token = field(await call(first.url, 'DescribeTags', { MaxResults: 5 }, '111122223333'), 'nextToken');
+    } finally {
+      await first.kill('SIGKILL');
+    }
+
+    const second = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      assert.deepEqual(await snapshotDescribes(second.url), before);
+      // …still reads the next page afterwards.
+      const next = await call(second.url, 'DescribeTags', { MaxResults: 5, NextToken: token }, '111122223333');
+      assert.equal((next.match(/<item>/g) ?? []).length, 3, 'the second page of the eight tags');
+      // A create retried with its ClientToken after the restart is still idempotent.
+      const retried = await call(
+        second.url,
+        'CreateTrafficMirrorSession',
+        { NetworkInterfaceId: topology.enis[1]!, TrafficMirrorTargetId: topology.targets[2]!, TrafficMirrorFilterId: topology.filters[1]!, SessionNumber: 1, ClientToken: 'topology-token' },
+        '111122223333',
+      );
+      assert.equal(field(retried, 'trafficMirrorSessionId'), topology.sessions[2]);
+      assert.deepEqual(await snapshotDescribes(second.url), before, 'the retry created nothing');
+      // New resources continue where the old ones left off: creation order is kept.
+      const filter = field(await call(second.url, 'CreateTrafficMirrorFilter', { Description: 'after restart' }, '111122223333'), 'trafficMirrorFilterId');
+      const filters = await call(second.url, 'DescribeTrafficMirrorFilters', {}, '111122223333');
+      assert.ok(filters.lastIndexOf(filter) > filters.indexOf(topology.filters[1]!), 'the new filter is described last');
+      const health = (await (await fetch(`${second.url}/_mirrorlite/health`)).json()) as { persistent: boolean };
+      assert.equal(health.persistent, true);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('a graceful stop keeps state too, and reset empties it on disk', async () => {
+    const dataDir = tempDir();
+    const first = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      await call(first.url, 'CreateTrafficMirrorFilter', { Description: 'kept' }, '111122223333');
+    } finally {
+      await first.stop();
+    }
+    const second = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      assert.match(await call(second.url, 'DescribeTrafficMirrorFilters', {}, '111122223333'), /<description>kept<\/description>/);
+      await fetch(`${second.url}/_mirrorlite/reset`, { method: 'POST' });
+    } finally {
+      await second.kill('SIGKILL');
+    }
+    const third = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      assert.match(await call(third.url, 'DescribeTrafficMirrorFilters', {}, '111122223333'), /<trafficMirrorFilterSet\/>/);
+    } finally {
+      await third.stop();
+    }
+  });
+});
+
+describe('databases mirrorlite must not touch', () => {
+  const refuse = (dataDir: string, message: RegExp) => {
+    const database = join(dataDir, 'mirrorlite.db');
+    const hash = sha256(database);
+    const result = mirrorlite(['serve', '--port', '0', '--data-dir', dataDir]);
+    assert.notEqual(result.status, 0, 'the server refuses to start');
+    assert.match(result.stderr, message);
+    assert.equal(sha256(database), hash, 'the file is left untouched');
+  };
+
+  test('a corrupt database', () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'mirrorlite.db'), Buffer.concat([Buffer.from('definitely not sqlite'), Buffer.alloc(4096, 7)]));
+    refuse(dataDir, /not a valid SQLite database/);
+  });
+
+  test('a database of a newer mirrorlite', () => {
+    const dataDir = tempDir();
+    const db = new Database(join(dataDir, 'mirrorlite.db'));
+    db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE records (x); INSERT INTO meta VALUES ('schema_version', '99');");
+    db.close();
+    refuse(dataDir, /schema version 99, newer than this mirrorlite supports \(1\)/);
+  });
+
+  test('somebody else’s SQLite database', () => {
+    const dataDir = tempDir();
+    const db = new Database(join(dataDir, 'mirrorlite.db'));
+    db.exec('CREATE TABLE customers (name TEXT)');
+    db.close();
+    refuse(dataDir, /not a mirrorlite database/);
+  });
+
+  test('a data dir already served by another mirrorlite', async () => {
+    const dataDir = tempDir();
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      const result = mirrorlite(['serve', '--port', '0', '--data-dir', dataDir]);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /in use by another mirrorlite server/);
+      // The first server is unaffected.
+      assert.match(await call(server.url, 'DescribeTrafficMirrorFilters'), /trafficMirrorFilterSet/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('state export and import', () => {
+  test('export, then import into a fresh data dir, reproduces identical Describe output', async () => {
+    const source = tempDir();
+    const server = await startServerProcess(['--data-dir', source]);
+    let expected, live;
+    try {
+      await buildTopology(server.url);
+      await buildTopology(server.url, '444455556666');
+      expected = [await snapshotDescribes(server.url), await snapshotDescribes(server.url, '444455556666')];
+      // From the running server, over HTTP.
+      live = mirrorlite(['state', 'export', '--endpoint', server.url]);
+      assert.equal(live.status, 0, live.stderr);
+    } finally {
+      await server.stop();
+    }
+    // From the stopped server's data dir, directly.
+    const fromDisk = mirrorlite(['state', 'export', '--data-dir', source]);
+    assert.equal(fromDisk.status, 0, fromDisk.stderr);
+    const file = JSON.parse(fromDisk.stdout) as { format: string; version: number; records: { kind: string }[] };
+    assert.equal(file.format, 'mirrorlite-state');
+    assert.equal(file.version, 1);
+    assert.deepEqual((JSON.parse(live.stdout) as typeof file).records, file.records, 'both exports hold the same records');
+    const kinds = new Set(file.records.map((r) => r.kind));
+    for (const kind of ['vpc', 'subnet', 'network-interface', 'traffic-mirror-filter', 'traffic-mirror-filter-rule', 'traffic-mirror-target', 'traffic-mirror-session', 'client-token']) {
+      assert.ok(kinds.has(kind), `the export holds ${kind} records`);
+    }
+
+    const stateFile = join(tempDir(), 'state.json');
+    writeFileSync(stateFile, fromDisk.stdout);
+    const target = join(tempDir(), 'fresh');
+    mkdirSync(target);
+    const imported = mirrorlite(['state', 'import', stateFile, '--data-dir', target]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const restored = await startServerProcess(['--data-dir', target]);
+    try {
+      assert.deepEqual([await snapshotDescribes(restored.url), await snapshotDescribes(restored.url, '444455556666')], expected);
+    } finally {
+      await restored.stop();
+    }
+
+    // Into a running in-memory server, over HTTP.
+    const memory = await startServerProcess();
+    try {
+      const overHttp = mirrorlite(['state', 'import', stateFile, '--endpoint', memory.url]);
+      assert.equal(overHttp.status, 0, overHttp.stderr);
+      assert.deepEqual([await snapshotDescribes(memory.url), await snapshotDescribes(memory.url, '444455556666')], expected);
+    } finally {
+      await memory.stop();
+    }
+  });
+
+  test('a bad state file is refused and changes nothing', async () => {
+    const server = await startServerProcess();
+    try {
+      await call(server.url, 'CreateTrafficMirrorFilter', { Description: 'stays' });
+      const before = await snapshotDescribes(server.url);
+      const cases: [string, RegExp][] = [
+        ['{"format":"something-else"}', /not a mirrorlite state file/],
+        ['{"format":"mirrorlite-state","version":2,"records":[]}', /version 2, newer than this mirrorlite reads \(1\)/],
+        ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"spaceship","id":"x","record":{"seq":1}}]}', /unknown kind spaceship/],
+        ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"traffic-mirror-filter","id":"tmf-1","record":{"TrafficMirrorFilterId":"tmf-2","seq":1}}]}', /not the record's own ID/],
+        ['not json at all', /JSON/],
+      ];
+      for (const [text, message] of cases) {
+        const file = join(tempDir(), 'bad.json');
+        writeFileSync(file, text);
+        const result = mirrorlite(['state', 'import', file, '--endpoint', server.url]);
+        assert.notEqual(result.status, 0, text);
+        assert.match(result.stderr, message);
+      }
+      assert.deepEqual(await snapshotDescribes(server.url), before);
+    } finally {
+      await server.stop();
+    }
+  });
+});
