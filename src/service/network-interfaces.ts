@@ -17,7 +17,7 @@ import {
 } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import {
   addressInUse,
   insufficientAddresses,
@@ -180,55 +180,59 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
 const createNetworkInterface: Handler<'CreateNetworkInterface'> = (input, context) =>
   idempotent(context, input, () => ({ NetworkInterface: newNetworkInterface(input, context) }));
 
+const ipv4 = (e: NetworkInterfaceRecord) => (e.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress);
+// Interfaces here are never attached nor associated with public addresses, nor requested by a service.
+const none = () => undefined;
+
+/** The Describe filters, by name. */
+export const NETWORK_INTERFACE_FILTERS: FilterTable<NetworkInterfaceRecord> = {
+  'addresses.private-ip-address': ipv4,
+  'addresses.primary': (e) => (e.PrivateIpAddresses ?? []).map((a) => a.Primary),
+  'addresses.association.public-ip': none,
+  'addresses.association.owner-id': none,
+  'association.association-id': none,
+  'association.allocation-id': none,
+  'association.ip-owner-id': none,
+  'association.public-ip': none,
+  'association.public-dns-name': none,
+  'attachment.attach-time': none,
+  'attachment.attachment-id': none,
+  'attachment.delete-on-termination': none,
+  'attachment.device-index': none,
+  'attachment.instance-id': none,
+  'attachment.instance-owner-id': none,
+  'attachment.status': none,
+  'availability-zone': (e) => e.AvailabilityZone,
+  description: (e) => e.Description,
+  'group-id': (e) => (e.Groups ?? []).map((g) => g.GroupId),
+  'group-name': (e) => (e.Groups ?? []).map((g) => g.GroupName),
+  'ipv6-addresses.ipv6-address': (e) => (e.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
+  'interface-type': (e) => e.InterfaceType,
+  'mac-address': (e) => e.MacAddress,
+  'network-interface-id': (e) => e.NetworkInterfaceId,
+  'operator.managed': () => false,
+  'operator.principal': none,
+  'owner-id': (e) => e.OwnerId,
+  'private-dns-name': (e) => e.PrivateDnsName,
+  'private-ip-address': ipv4,
+  'public-dns-name': none,
+  'requester-id': none,
+  'requester-managed': (e) => e.RequesterManaged,
+  'source-dest-check': (e) => e.SourceDestCheck,
+  status: (e) => e.Status,
+  'subnet-id': (e) => e.SubnetId,
+  'vpc-id': (e) => e.VpcId,
+};
+
 function networkInterfaces(partition: Partition): DescribeSource<NetworkInterfaceRecord> {
   const table = partition.networkInterfaces;
-  const ipv4 = (e: NetworkInterfaceRecord) => (e.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress);
-  // Interfaces here are never attached nor associated with public addresses, nor requested by a service.
-  const none = () => undefined;
   return {
     kind: 'network-interface',
     all: () => table.values(),
     idOf: (eni) => eni.NetworkInterfaceId,
     has: (id) => table.has(id),
     tagsOf: (eni) => eni.TagSet,
-    filters: {
-      'addresses.private-ip-address': ipv4,
-      'addresses.primary': (e) => (e.PrivateIpAddresses ?? []).map((a) => a.Primary),
-      'addresses.association.public-ip': none,
-      'addresses.association.owner-id': none,
-      'association.association-id': none,
-      'association.allocation-id': none,
-      'association.ip-owner-id': none,
-      'association.public-ip': none,
-      'association.public-dns-name': none,
-      'attachment.attach-time': none,
-      'attachment.attachment-id': none,
-      'attachment.delete-on-termination': none,
-      'attachment.device-index': none,
-      'attachment.instance-id': none,
-      'attachment.instance-owner-id': none,
-      'attachment.status': none,
-      'availability-zone': (e) => e.AvailabilityZone,
-      description: (e) => e.Description,
-      'group-id': (e) => (e.Groups ?? []).map((g) => g.GroupId),
-      'group-name': (e) => (e.Groups ?? []).map((g) => g.GroupName),
-      'ipv6-addresses.ipv6-address': (e) => (e.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
-      'interface-type': (e) => e.InterfaceType,
-      'mac-address': (e) => e.MacAddress,
-      'network-interface-id': (e) => e.NetworkInterfaceId,
-      'operator.managed': () => false,
-      'operator.principal': none,
-      'owner-id': (e) => e.OwnerId,
-      'private-dns-name': (e) => e.PrivateDnsName,
-      'private-ip-address': ipv4,
-      'public-dns-name': none,
-      'requester-id': none,
-      'requester-managed': (e) => e.RequesterManaged,
-      'source-dest-check': (e) => e.SourceDestCheck,
-      status: (e) => e.Status,
-      'subnet-id': (e) => e.SubnetId,
-      'vpc-id': (e) => e.VpcId,
-    },
+    filters: NETWORK_INTERFACE_FILTERS,
   };
 }
 

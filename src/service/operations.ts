@@ -1,13 +1,13 @@
 import type { OperationName } from '../../model/ec2-types.js';
 import type { HandlerTable } from './call-context.js';
-import { networkInterfaceHandlers } from './network-interfaces.js';
-import { subnetHandlers } from './subnets.js';
-import { tagHandlers } from './tags.js';
-import { trafficMirrorFilterRuleHandlers } from './traffic-mirror-filter-rules.js';
-import { trafficMirrorFilterHandlers } from './traffic-mirror-filters.js';
-import { trafficMirrorSessionHandlers } from './traffic-mirror-sessions.js';
-import { trafficMirrorTargetHandlers } from './traffic-mirror-targets.js';
-import { vpcHandlers } from './vpcs.js';
+import { NETWORK_INTERFACE_FILTERS, networkInterfaceHandlers } from './network-interfaces.js';
+import { SUBNET_FILTERS, subnetHandlers } from './subnets.js';
+import { TAG_FILTERS, tagHandlers } from './tags.js';
+import { TRAFFIC_MIRROR_FILTER_RULE_FILTERS, trafficMirrorFilterRuleHandlers } from './traffic-mirror-filter-rules.js';
+import { TRAFFIC_MIRROR_FILTER_FILTERS, trafficMirrorFilterHandlers } from './traffic-mirror-filters.js';
+import { TRAFFIC_MIRROR_SESSION_FILTERS, trafficMirrorSessionHandlers } from './traffic-mirror-sessions.js';
+import { TRAFFIC_MIRROR_TARGET_FILTERS, trafficMirrorTargetHandlers } from './traffic-mirror-targets.js';
+import { VPC_FILTERS, vpcHandlers } from './vpcs.js';
 
 /** Every operation mirrorlite serves, by name: one module per resource family. */
 export const handlers: HandlerTable = {
@@ -19,6 +19,18 @@ export const handlers: HandlerTable = {
   ...trafficMirrorFilterRuleHandlers,
   ...trafficMirrorSessionHandlers,
   ...tagHandlers,
+};
+
+/** The filter names each Describe accepts, besides `tag:<key>` and `tag-key`, which all accept. */
+export const describeFilterNames: Readonly<Record<string, readonly string[]>> = {
+  DescribeVpcs: Object.keys(VPC_FILTERS),
+  DescribeSubnets: Object.keys(SUBNET_FILTERS),
+  DescribeNetworkInterfaces: Object.keys(NETWORK_INTERFACE_FILTERS),
+  DescribeTrafficMirrorFilters: Object.keys(TRAFFIC_MIRROR_FILTER_FILTERS),
+  DescribeTrafficMirrorFilterRules: Object.keys(TRAFFIC_MIRROR_FILTER_RULE_FILTERS),
+  DescribeTrafficMirrorSessions: Object.keys(TRAFFIC_MIRROR_SESSION_FILTERS),
+  DescribeTrafficMirrorTargets: Object.keys(TRAFFIC_MIRROR_TARGET_FILTERS),
+  DescribeTags: Object.keys(TAG_FILTERS),
 };
 
 /** Operations that only read: EC2 names every one of them Describe*, and no Describe writes. */

@@ -14,7 +14,7 @@ import {
   usableIpv4Count,
 } from './address-allocation.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import {
   dependencyViolation,
   invalidParameterCombination,
@@ -173,16 +173,49 @@ const createSubnet: Handler<'CreateSubnet'> = (input, context) => {
   return { Subnet: present(view(partition, subnet)) };
 };
 
+const ipv6 = (s: SubnetView) => s.Ipv6CidrBlockAssociationSet ?? [];
+const dnsOptions = (s: SubnetView) => s.PrivateDnsNameOptionsOnLaunch ?? {};
+const zone = (s: SubnetView) => s.AvailabilityZone;
+const zoneId = (s: SubnetView) => s.AvailabilityZoneId;
+const cidr = (s: SubnetView) => s.CidrBlock;
+const defaultForAz = (s: SubnetView) => s.DefaultForAz;
+// Features mirrorlite has no subnets with (customer-owned pools, Outposts, local interfaces): never a match.
+const none = () => undefined;
+
+/** The Describe filters, by name. */
+export const SUBNET_FILTERS: FilterTable<SubnetView> = {
+  'availability-zone': zone,
+  availabilityZone: zone,
+  'availability-zone-id': zoneId,
+  availabilityZoneId: zoneId,
+  'available-ip-address-count': (s) => s.AvailableIpAddressCount,
+  'cidr-block': cidr,
+  cidr,
+  cidrBlock: cidr,
+  'customer-owned-ipv4-pool': none,
+  'default-for-az': defaultForAz,
+  defaultForAz,
+  'enable-dns64': (s) => s.EnableDns64,
+  'enable-lni-at-device-index': none,
+  'ipv6-cidr-block-association.ipv6-cidr-block': (s) => ipv6(s).map((a) => a.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.association-id': (s) => ipv6(s).map((a) => a.AssociationId),
+  'ipv6-cidr-block-association.state': (s) => ipv6(s).map((a) => a.Ipv6CidrBlockState?.State),
+  'ipv6-native': (s) => s.Ipv6Native,
+  'map-customer-owned-ip-on-launch': (s) => s.MapCustomerOwnedIpOnLaunch,
+  'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
+  'outpost-arn': none,
+  'owner-id': (s) => s.OwnerId,
+  'private-dns-name-options-on-launch.hostname-type': (s) => dnsOptions(s).HostnameType,
+  'private-dns-name-options-on-launch.enable-resource-name-dns-a-record': (s) => dnsOptions(s).EnableResourceNameDnsARecord,
+  'private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record': (s) => dnsOptions(s).EnableResourceNameDnsAAAARecord,
+  state: (s) => s.State,
+  'subnet-arn': (s) => s.SubnetArn,
+  'subnet-id': (s) => s.SubnetId,
+  'vpc-id': (s) => s.VpcId,
+};
+
 function subnets(partition: Partition): DescribeSource<SubnetView> {
   const table = partition.subnets;
-  const ipv6 = (s: SubnetView) => s.Ipv6CidrBlockAssociationSet ?? [];
-  const dnsOptions = (s: SubnetView) => s.PrivateDnsNameOptionsOnLaunch ?? {};
-  const zone = (s: SubnetView) => s.AvailabilityZone;
-  const zoneId = (s: SubnetView) => s.AvailabilityZoneId;
-  const cidr = (s: SubnetView) => s.CidrBlock;
-  const defaultForAz = (s: SubnetView) => s.DefaultForAz;
-  // Features mirrorlite has no subnets with (customer-owned pools, Outposts, local interfaces): never a match.
-  const none = () => undefined;
   return {
     kind: 'subnet',
     *all() {
@@ -191,36 +224,7 @@ function subnets(partition: Partition): DescribeSource<SubnetView> {
     idOf: (subnet) => subnet.SubnetId,
     has: (id) => table.has(id),
     tagsOf: (subnet) => subnet.Tags,
-    filters: {
-      'availability-zone': zone,
-      availabilityZone: zone,
-      'availability-zone-id': zoneId,
-      availabilityZoneId: zoneId,
-      'available-ip-address-count': (s) => s.AvailableIpAddressCount,
-      'cidr-block': cidr,
-      cidr,
-      cidrBlock: cidr,
-      'customer-owned-ipv4-pool': none,
-      'default-for-az': defaultForAz,
-      defaultForAz,
-      'enable-dns64': (s) => s.EnableDns64,
-      'enable-lni-at-device-index': none,
-      'ipv6-cidr-block-association.ipv6-cidr-block': (s) => ipv6(s).map((a) => a.Ipv6CidrBlock),
-      'ipv6-cidr-block-association.association-id': (s) => ipv6(s).map((a) => a.AssociationId),
-      'ipv6-cidr-block-association.state': (s) => ipv6(s).map((a) => a.Ipv6CidrBlockState?.State),
-      'ipv6-native': (s) => s.Ipv6Native,
-      'map-customer-owned-ip-on-launch': (s) => s.MapCustomerOwnedIpOnLaunch,
-      'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
-      'outpost-arn': none,
-      'owner-id': (s) => s.OwnerId,
-      'private-dns-name-options-on-launch.hostname-type': (s) => dnsOptions(s).HostnameType,
-      'private-dns-name-options-on-launch.enable-resource-name-dns-a-record': (s) => dnsOptions(s).EnableResourceNameDnsARecord,
-      'private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record': (s) => dnsOptions(s).EnableResourceNameDnsAAAARecord,
-      state: (s) => s.State,
-      'subnet-arn': (s) => s.SubnetArn,
-      'subnet-id': (s) => s.SubnetId,
-      'vpc-id': (s) => s.VpcId,
-    },
+    filters: SUBNET_FILTERS,
   };
 }
 

@@ -3,7 +3,7 @@ import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { StoredRecord, Table } from '../state/table.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { invalidId, notFound, tagLimitExceeded, type ResourceKind } from './errors.js';
 import { kindOfId } from './ids.js';
 import { checkTags, withoutTags, withTags } from './tagging.js';
@@ -78,6 +78,14 @@ const deleteTags: Handler<'DeleteTags'> = (input, context) => {
 };
 
 /** One row per tag of every resource, resources in creation order. */
+/** The Describe filters, by name. */
+export const TAG_FILTERS: FilterTable<TagDescription & { resourceTags: Tag[] }> = {
+  key: (row) => row.Key,
+  value: (row) => row.Value,
+  'resource-id': (row) => row.ResourceId,
+  'resource-type': (row) => row.ResourceType,
+};
+
 function tagDescriptions(partition: Partition): DescribeSource<TagDescription & { resourceTags: Tag[] }> {
   return {
     all: function* () {
@@ -98,12 +106,7 @@ function tagDescriptions(partition: Partition): DescribeSource<TagDescription & 
     has: () => false,
     // `tag:<key>` selects the tags of resources that carry that tag (DescribeTags' own semantics).
     tagsOf: (row) => row.resourceTags,
-    filters: {
-      key: (row) => row.Key,
-      value: (row) => row.Value,
-      'resource-id': (row) => row.ResourceId,
-      'resource-type': (row) => row.ResourceType,
-    },
+    filters: TAG_FILTERS,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorFilterRuleRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { filterRuleAlreadyExists, limitExceeded } from './errors.js';
 import {
   checkPortRange,
@@ -79,6 +79,19 @@ const createTrafficMirrorFilterRule: Handler<'CreateTrafficMirrorFilterRule'> = 
   });
 
 /** Rules in filter creation order, then as rulesOfFilter orders them; optionally one filter's only. */
+/** The Describe filters, by name. */
+export const TRAFFIC_MIRROR_FILTER_RULE_FILTERS: FilterTable<TrafficMirrorFilterRuleRecord> = {
+  'traffic-mirror-filter-rule-id': (r) => r.TrafficMirrorFilterRuleId,
+  'traffic-mirror-filter-id': (r) => r.TrafficMirrorFilterId,
+  'rule-number': (r) => r.RuleNumber,
+  'rule-action': (r) => r.RuleAction,
+  'traffic-direction': (r) => r.TrafficDirection,
+  protocol: (r) => r.Protocol,
+  'source-cidr-block': (r) => r.SourceCidrBlock,
+  'destination-cidr-block': (r) => r.DestinationCidrBlock,
+  description: (r) => r.Description,
+};
+
 function filterRules(partition: Partition, filterId: string | undefined): DescribeSource<TrafficMirrorFilterRuleRecord> {
   const table = partition.trafficMirrorFilterRules;
   return {
@@ -90,17 +103,7 @@ function filterRules(partition: Partition, filterId: string | undefined): Descri
     idOf: (rule) => rule.TrafficMirrorFilterRuleId,
     has: (id) => table.has(id),
     tagsOf: (rule) => rule.Tags,
-    filters: {
-      'traffic-mirror-filter-rule-id': (r) => r.TrafficMirrorFilterRuleId,
-      'traffic-mirror-filter-id': (r) => r.TrafficMirrorFilterId,
-      'rule-number': (r) => r.RuleNumber,
-      'rule-action': (r) => r.RuleAction,
-      'traffic-direction': (r) => r.TrafficDirection,
-      protocol: (r) => r.Protocol,
-      'source-cidr-block': (r) => r.SourceCidrBlock,
-      'destination-cidr-block': (r) => r.DestinationCidrBlock,
-      description: (r) => r.Description,
-    },
+    filters: TRAFFIC_MIRROR_FILTER_RULE_FILTERS,
   };
 }
 

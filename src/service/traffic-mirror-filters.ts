@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorFilterRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { filterInUse, invalidParameterCombination, limitExceeded } from './errors.js';
 import { MAX_DESCRIPTION_LENGTH } from './filter-rule-checks.js';
 import { newId } from './ids.js';
@@ -47,6 +47,12 @@ const createTrafficMirrorFilter: Handler<'CreateTrafficMirrorFilter'> = (input, 
     return { TrafficMirrorFilter: filterView(partition, filter) };
   });
 
+/** The Describe filters, by name. */
+export const TRAFFIC_MIRROR_FILTER_FILTERS: FilterTable<TrafficMirrorFilterRecord> = {
+  description: (f) => f.Description,
+  'traffic-mirror-filter-id': (f) => f.TrafficMirrorFilterId,
+};
+
 function filters(partition: Partition): DescribeSource<TrafficMirrorFilterRecord> {
   const table = partition.trafficMirrorFilters;
   return {
@@ -55,10 +61,7 @@ function filters(partition: Partition): DescribeSource<TrafficMirrorFilterRecord
     idOf: (filter) => filter.TrafficMirrorFilterId,
     has: (id) => table.has(id),
     tagsOf: (filter) => filter.Tags,
-    filters: {
-      description: (f) => f.Description,
-      'traffic-mirror-filter-id': (f) => f.TrafficMirrorFilterId,
-    },
+    filters: TRAFFIC_MIRROR_FILTER_FILTERS,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, TrafficMirrorSessionRecord, TrafficMirrorTargetRecord } from '../state/records.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { interfaceInUseByTarget, invalidParameterCombination, limitExceeded, sessionNumberInUse } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -22,6 +22,19 @@ export const MAX_VIRTUAL_NETWORK_ID = 0xffffff;
 /** "For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default PacketLength will be set to 8500." */
 export const NLB_DEFAULT_PACKET_LENGTH = 8500;
 
+/** The Describe filters, by name. */
+export const TRAFFIC_MIRROR_SESSION_FILTERS: FilterTable<TrafficMirrorSessionRecord> = {
+  description: (s) => s.Description,
+  'network-interface-id': (s) => s.NetworkInterfaceId,
+  'owner-id': (s) => s.OwnerId,
+  'packet-length': (s) => s.PacketLength,
+  'session-number': (s) => s.SessionNumber,
+  'traffic-mirror-filter-id': (s) => s.TrafficMirrorFilterId,
+  'traffic-mirror-session-id': (s) => s.TrafficMirrorSessionId,
+  'traffic-mirror-target-id': (s) => s.TrafficMirrorTargetId,
+  'virtual-network-id': (s) => s.VirtualNetworkId,
+};
+
 function sessions(partition: Partition): DescribeSource<TrafficMirrorSessionRecord> {
   const table = partition.trafficMirrorSessions;
   return {
@@ -30,17 +43,7 @@ function sessions(partition: Partition): DescribeSource<TrafficMirrorSessionReco
     idOf: (session) => session.TrafficMirrorSessionId,
     has: (id) => table.has(id),
     tagsOf: (session) => session.Tags,
-    filters: {
-      description: (s) => s.Description,
-      'network-interface-id': (s) => s.NetworkInterfaceId,
-      'owner-id': (s) => s.OwnerId,
-      'packet-length': (s) => s.PacketLength,
-      'session-number': (s) => s.SessionNumber,
-      'traffic-mirror-filter-id': (s) => s.TrafficMirrorFilterId,
-      'traffic-mirror-session-id': (s) => s.TrafficMirrorSessionId,
-      'traffic-mirror-target-id': (s) => s.TrafficMirrorTargetId,
-      'virtual-network-id': (s) => s.VirtualNetworkId,
-    },
+    filters: TRAFFIC_MIRROR_SESSION_FILTERS,
   };
 }
 

@@ -5,7 +5,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorTargetRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import {
   interfaceInUseBySession,
   interfaceInUseByTarget,
@@ -34,6 +34,15 @@ const VPC_ENDPOINT_ID = /^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 const SELECTORS = ['NetworkInterfaceId', 'NetworkLoadBalancerArn', 'GatewayLoadBalancerEndpointId'] as const;
 
+/** The Describe filters, by name. */
+export const TRAFFIC_MIRROR_TARGET_FILTERS: FilterTable<TrafficMirrorTargetRecord> = {
+  description: (t) => t.Description,
+  'network-interface-id': (t) => t.NetworkInterfaceId,
+  'network-load-balancer-arn': (t) => t.NetworkLoadBalancerArn,
+  'owner-id': (t) => t.OwnerId,
+  'traffic-mirror-target-id': (t) => t.TrafficMirrorTargetId,
+};
+
 function targets(partition: Partition): DescribeSource<TrafficMirrorTargetRecord> {
   const table = partition.trafficMirrorTargets;
   return {
@@ -42,13 +51,7 @@ function targets(partition: Partition): DescribeSource<TrafficMirrorTargetRecord
     idOf: (target) => target.TrafficMirrorTargetId,
     has: (id) => table.has(id),
     tagsOf: (target) => target.Tags,
-    filters: {
-      description: (t) => t.Description,
-      'network-interface-id': (t) => t.NetworkInterfaceId,
-      'network-load-balancer-arn': (t) => t.NetworkLoadBalancerArn,
-      'owner-id': (t) => t.OwnerId,
-      'traffic-mirror-target-id': (t) => t.TrafficMirrorTargetId,
-    },
+    filters: TRAFFIC_MIRROR_TARGET_FILTERS,
   };
 }
 

@@ -6,7 +6,7 @@ import type { Partition } from '../state/partition.js';
 import type { VpcRecord } from '../state/records.js';
 import { canonicalCidr, randomVpcIpv6Block } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource } from './describe-engine.js';
+import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { dependencyViolation, invalidParameterCombination, invalidVpcRange } from './errors.js';
 import { ID_PREFIXES, newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -84,30 +84,34 @@ const createVpc: Handler<'CreateVpc'> = (input, context) => {
   return { Vpc: presentVpc(vpc) };
 };
 
+const ipv6 = (v: VpcRecord) => v.Ipv6CidrBlockAssociationSet ?? [];
+
+/** The Describe filters, by name. */
+export const VPC_FILTERS: FilterTable<VpcRecord> = {
+  cidr: (v) => v.CidrBlock,
+  'cidr-block-association.cidr-block': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock),
+  'cidr-block-association.association-id': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.AssociationId),
+  'cidr-block-association.state': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlockState?.State),
+  'dhcp-options-id': (v) => v.DhcpOptionsId,
+  'ipv6-cidr-block-association.ipv6-cidr-block': (v) => ipv6(v).map((a) => a.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.ipv6-pool': (v) => ipv6(v).map((a) => a.Ipv6Pool),
+  'ipv6-cidr-block-association.association-id': (v) => ipv6(v).map((a) => a.AssociationId),
+  'ipv6-cidr-block-association.state': (v) => ipv6(v).map((a) => a.Ipv6CidrBlockState?.State),
+  'is-default': (v) => v.IsDefault,
+  'owner-id': (v) => v.OwnerId,
+  state: (v) => v.State,
+  'vpc-id': (v) => v.VpcId,
+};
+
 function vpcs(partition: Partition): DescribeSource<VpcRecord> {
   const table = partition.vpcs;
-  const ipv6 = (v: VpcRecord) => v.Ipv6CidrBlockAssociationSet ?? [];
   return {
     kind: 'vpc',
     all: () => table.values(),
     idOf: (vpc) => vpc.VpcId,
     has: (id) => table.has(id),
     tagsOf: (vpc) => vpc.Tags,
-    filters: {
-      cidr: (v) => v.CidrBlock,
-      'cidr-block-association.cidr-block': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock),
-      'cidr-block-association.association-id': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.AssociationId),
-      'cidr-block-association.state': (v) => (v.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlockState?.State),
-      'dhcp-options-id': (v) => v.DhcpOptionsId,
-      'ipv6-cidr-block-association.ipv6-cidr-block': (v) => ipv6(v).map((a) => a.Ipv6CidrBlock),
-      'ipv6-cidr-block-association.ipv6-pool': (v) => ipv6(v).map((a) => a.Ipv6Pool),
-      'ipv6-cidr-block-association.association-id': (v) => ipv6(v).map((a) => a.AssociationId),
-      'ipv6-cidr-block-association.state': (v) => ipv6(v).map((a) => a.Ipv6CidrBlockState?.State),
-      'is-default': (v) => v.IsDefault,
-      'owner-id': (v) => v.OwnerId,
-      state: (v) => v.State,
-      'vpc-id': (v) => v.VpcId,
-    },
+    filters: VPC_FILTERS,
   };
 }
 
