@@ -56,8 +56,8 @@ function randomVirtualNetworkId(partition: Partition): number {
 }
 
 function checkSessionNumberFree(partition: Partition, eniId: string, sessionNumber: number, self?: string): void {
-  for (const session of partition.trafficMirrorSessions.pick(partition.sessionsByNetworkInterface.ids(eniId))) {
-    if (session.SessionNumber === sessionNumber && session.TrafficMirrorSessionId !== self) throw sessionNumberInUse(sessionNumber, eniId);
+  for (const id of partition.sessionsByInterfaceAndNumber.ids(`${eniId}#${sessionNumber}`)) {
+    if (id !== self) throw sessionNumberInUse(sessionNumber, eniId);
   }
 }
 

@@ -31,6 +31,8 @@ export class Partition implements PartitionScope {
   readonly networkInterfacesByMacAddress;
   readonly rulesByFilter;
   readonly sessionsByNetworkInterface;
+  /** Keyed `<eni>#<session number>`: numbers are unique per source interface. */
+  readonly sessionsByInterfaceAndNumber;
   readonly sessionsByTarget;
   readonly sessionsByFilter;
   readonly sessionsByVirtualNetworkId;
@@ -64,6 +66,7 @@ export class Partition implements PartitionScope {
     this.networkInterfacesByMacAddress = this.networkInterfaces.index((r) => r.MacAddress);
     this.rulesByFilter = this.trafficMirrorFilterRules.index((r) => r.TrafficMirrorFilterId);
     this.sessionsByNetworkInterface = this.trafficMirrorSessions.index((r) => r.NetworkInterfaceId);
+    this.sessionsByInterfaceAndNumber = this.trafficMirrorSessions.index((r) => `${r.NetworkInterfaceId}#${r.SessionNumber}`);
     this.sessionsByTarget = this.trafficMirrorSessions.index((r) => r.TrafficMirrorTargetId);
     this.sessionsByFilter = this.trafficMirrorSessions.index((r) => r.TrafficMirrorFilterId);
     this.sessionsByVirtualNetworkId = this.trafficMirrorSessions.index((r) => r.VirtualNetworkId);
