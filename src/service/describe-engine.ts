@@ -1,4 +1,5 @@
 import type { Filter, Tag } from '../../model/ec2-types.js';
+import type { StoredRecord, Table } from '../state/table.js';
 import { invalidParameterValue } from '../protocol/api-error.js';
 import type { CallContext } from './call-context.js';
 import { invalidFilter, invalidParameterCombination, malformedId, notFound, type ResourceKind } from './errors.js';
@@ -27,6 +28,16 @@ export interface DescribeSource<T> {
   filters: FilterTable<T>;
   /** Enables `tag:<key>` and `tag-key`. */
   tagsOf(item: T): readonly Tag[] | undefined;
+}
+
+/** A Describe over one table's records as they are stored: most Describes are exactly that. */
+export function tableSource<T extends StoredRecord>(
+  table: Table<T>,
+  kind: ResourceKind & IdKind,
+  filters: FilterTable<T>,
+  tagsOf: (item: T) => readonly Tag[] | undefined,
+): DescribeSource<T> {
+  return { kind, all: () => table.values(), idOf: (item) => table.idOf(item), has: (id) => table.has(id), filters, tagsOf };
 }
 
 export interface DescribeQuery {

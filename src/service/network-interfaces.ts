@@ -17,7 +17,7 @@ import {
 } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, tableSource, type FilterTable } from './describe-engine.js';
 import {
   addressInUse,
   insufficientAddresses,
@@ -224,20 +224,8 @@ export const NETWORK_INTERFACE_FILTERS: FilterTable<NetworkInterfaceRecord> = {
   'vpc-id': (e) => e.VpcId,
 };
 
-function networkInterfaces(partition: Partition): DescribeSource<NetworkInterfaceRecord> {
-  const table = partition.networkInterfaces;
-  return {
-    kind: 'network-interface',
-    all: () => table.values(),
-    idOf: (eni) => eni.NetworkInterfaceId,
-    has: (id) => table.has(id),
-    tagsOf: (eni) => eni.TagSet,
-    filters: NETWORK_INTERFACE_FILTERS,
-  };
-}
-
 const describeNetworkInterfaces: Handler<'DescribeNetworkInterfaces'> = (input, context) => {
-  const page = describe(context, networkInterfaces(context.partition), {
+  const page = describe(context, tableSource(context.partition.networkInterfaces, 'network-interface', NETWORK_INTERFACE_FILTERS, (e) => e.TagSet), {
     ids: input.NetworkInterfaceIds,
     idsParameter: 'NetworkInterfaceIds',
     filters: input.Filters,

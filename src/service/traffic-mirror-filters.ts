@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorFilterRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, tableSource, type FilterTable } from './describe-engine.js';
 import { filterInUse, invalidParameterCombination, limitExceeded } from './errors.js';
 import { MAX_DESCRIPTION_LENGTH } from './filter-rule-checks.js';
 import { newId } from './ids.js';
@@ -53,20 +53,8 @@ export const TRAFFIC_MIRROR_FILTER_FILTERS: FilterTable<TrafficMirrorFilterRecor
   'traffic-mirror-filter-id': (f) => f.TrafficMirrorFilterId,
 };
 
-function filters(partition: Partition): DescribeSource<TrafficMirrorFilterRecord> {
-  const table = partition.trafficMirrorFilters;
-  return {
-    kind: 'traffic-mirror-filter',
-    all: () => table.values(),
-    idOf: (filter) => filter.TrafficMirrorFilterId,
-    has: (id) => table.has(id),
-    tagsOf: (filter) => filter.Tags,
-    filters: TRAFFIC_MIRROR_FILTER_FILTERS,
-  };
-}
-
 const describeTrafficMirrorFilters: Handler<'DescribeTrafficMirrorFilters'> = (input, context) => {
-  const page = describe(context, filters(context.partition), {
+  const page = describe(context, tableSource(context.partition.trafficMirrorFilters, 'traffic-mirror-filter', TRAFFIC_MIRROR_FILTER_FILTERS, (f) => f.Tags), {
     ids: input.TrafficMirrorFilterIds,
     idsParameter: 'TrafficMirrorFilterIds',
     filters: input.Filters,

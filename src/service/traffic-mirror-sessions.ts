@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, TrafficMirrorSessionRecord, TrafficMirrorTargetRecord } from '../state/records.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, tableSource, type FilterTable } from './describe-engine.js';
 import { interfaceInUseByTarget, invalidParameterCombination, limitExceeded, sessionNumberInUse } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -35,17 +35,6 @@ export const TRAFFIC_MIRROR_SESSION_FILTERS: FilterTable<TrafficMirrorSessionRec
   'virtual-network-id': (s) => s.VirtualNetworkId,
 };
 
-function sessions(partition: Partition): DescribeSource<TrafficMirrorSessionRecord> {
-  const table = partition.trafficMirrorSessions;
-  return {
-    kind: 'traffic-mirror-session',
-    all: () => table.values(),
-    idOf: (session) => session.TrafficMirrorSessionId,
-    has: (id) => table.has(id),
-    tagsOf: (session) => session.Tags,
-    filters: TRAFFIC_MIRROR_SESSION_FILTERS,
-  };
-}
 
 /** "If you do not specify a VirtualNetworkId, an account-wide unique ID is chosen at random." */
 function randomVirtualNetworkId(partition: Partition): number {
@@ -120,7 +109,7 @@ const createTrafficMirrorSession: Handler<'CreateTrafficMirrorSession'> = (input
   });
 
 const describeTrafficMirrorSessions: Handler<'DescribeTrafficMirrorSessions'> = (input, context) => {
-  const page = describe(context, sessions(context.partition), {
+  const page = describe(context, tableSource(context.partition.trafficMirrorSessions, 'traffic-mirror-session', TRAFFIC_MIRROR_SESSION_FILTERS, (s) => s.Tags), {
     ids: input.TrafficMirrorSessionIds,
     idsParameter: 'TrafficMirrorSessionIds',
     filters: input.Filters,

@@ -1,11 +1,10 @@
 import type { TrafficMirrorTargetType } from '../../model/ec2-types.js';
 import { ApiError } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
-import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorTargetRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, tableSource, type FilterTable } from './describe-engine.js';
 import {
   interfaceInUseBySession,
   interfaceInUseByTarget,
@@ -43,17 +42,6 @@ export const TRAFFIC_MIRROR_TARGET_FILTERS: FilterTable<TrafficMirrorTargetRecor
   'traffic-mirror-target-id': (t) => t.TrafficMirrorTargetId,
 };
 
-function targets(partition: Partition): DescribeSource<TrafficMirrorTargetRecord> {
-  const table = partition.trafficMirrorTargets;
-  return {
-    kind: 'traffic-mirror-target',
-    all: () => table.values(),
-    idOf: (target) => target.TrafficMirrorTargetId,
-    has: (id) => table.has(id),
-    tagsOf: (target) => target.Tags,
-    filters: TRAFFIC_MIRROR_TARGET_FILTERS,
-  };
-}
 
 const createTrafficMirrorTarget: Handler<'CreateTrafficMirrorTarget'> = (input, context) =>
   idempotent(context, input, () => {
@@ -91,7 +79,7 @@ const createTrafficMirrorTarget: Handler<'CreateTrafficMirrorTarget'> = (input, 
   });
 
 const describeTrafficMirrorTargets: Handler<'DescribeTrafficMirrorTargets'> = (input, context) => {
-  const page = describe(context, targets(context.partition), {
+  const page = describe(context, tableSource(context.partition.trafficMirrorTargets, 'traffic-mirror-target', TRAFFIC_MIRROR_TARGET_FILTERS, (t) => t.Tags), {
     ids: input.TrafficMirrorTargetIds,
     idsParameter: 'TrafficMirrorTargetIds',
     filters: input.Filters,

@@ -6,7 +6,7 @@ import type { Partition } from '../state/partition.js';
 import type { VpcRecord } from '../state/records.js';
 import { canonicalCidr, randomVpcIpv6Block } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, tableSource, type FilterTable } from './describe-engine.js';
 import { dependencyViolation, invalidParameterCombination, invalidVpcRange } from './errors.js';
 import { ID_PREFIXES, newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -103,20 +103,8 @@ export const VPC_FILTERS: FilterTable<VpcRecord> = {
   'vpc-id': (v) => v.VpcId,
 };
 
-function vpcs(partition: Partition): DescribeSource<VpcRecord> {
-  const table = partition.vpcs;
-  return {
-    kind: 'vpc',
-    all: () => table.values(),
-    idOf: (vpc) => vpc.VpcId,
-    has: (id) => table.has(id),
-    tagsOf: (vpc) => vpc.Tags,
-    filters: VPC_FILTERS,
-  };
-}
-
 const describeVpcs: Handler<'DescribeVpcs'> = (input, context) => {
-  const page = describe(context, vpcs(context.partition), {
+  const page = describe(context, tableSource(context.partition.vpcs, 'vpc', VPC_FILTERS, (v) => v.Tags), {
     ids: input.VpcIds,
     idsParameter: 'VpcIds',
     filters: input.Filters,
