@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/server/package-files.js';
 
-export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The bundled command, exactly what `npm start` and the `mirrorlite` bin run. */
+export const CLI = join(PACKAGE_ROOT, 'dist', 'mirrorlite.mjs');
 export const BARE_SERVER = join(PACKAGE_ROOT, 'dist', 'bench', 'bare-server.js');
 
 export function freePort(): Promise<number> {

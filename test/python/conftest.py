@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = ROOT / "dist" / "src" / "cli" / "main.js"
+CLI = ROOT / "dist" / "mirrorlite.mjs"  # the bundled command, as `npm start` runs it
 _accounts = itertools.count(100000000000 + os.getpid() % 1000 * 1000000)
 
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PACKAGE_ROOT } from '../../src/server/package-files.js';
 
-export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The bundled command, exactly what `npm start` and the `mirrorlite` bin run. */
+export const CLI = join(PACKAGE_ROOT, 'dist', 'mirrorlite.mjs');
 
 export interface ServerProcess {
   url: string;

@@ -37,6 +37,9 @@ export async function call(url: string, action: string, params: Record<string, s
     headers: {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       authorization: `AWS4-HMAC-SHA256 Credential=${account}/20260101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+      // A new connection per call: tests pause for a long time (a Terraform run, a restart), and a
+      // pooled connection idle for as long as the server's keep-alive could be closed under it.
+      connection: 'close',
     },
     body,
   });
