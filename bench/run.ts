@@ -4,6 +4,7 @@ import { coldStart } from './cold-start.js';
 import { describeThroughput } from './describe-throughput.js';
 import { filteredDescribe } from './filtered-describe.js';
 import { hasMoto, versusMoto } from './moto.js';
+import { replayBenchmark } from './replay.js';
 import { printTable, type Row } from './support.js';
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
@@ -11,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   describe: () => describeThroughput(3, 5),
   moto: async () => (hasMoto() ? versusMoto(5) : [{ section: 'vs moto', measure: 'skipped', value: '-', note: 'moto_server is not installed' }]),
   filtered: () => filteredDescribe(100_000, 50),
+  replay: () => replayBenchmark(1_000_000, 5),
 };
 
 const wanted = process.argv.slice(2);

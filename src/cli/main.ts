@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../server/package-files.js';
-import { serveCommand } from './serve-command.js';
-import { stateCommand } from './state-command.js';
 
-const program = new Command('mirrorlite')
-  .description('A local, fast and faithful emulator of Amazon EC2 Traffic Mirroring')
-  .version(PACKAGE_VERSION)
-  .addCommand(serveCommand())
-  .addCommand(stateCommand());
+// Each command's module is loaded only when that command runs (all of them for help): a replay
+// or an explain starts without loading the server, and `serve` without the clients.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand(),
+  state: async () => (await import('./state-command.js')).stateCommand(),
+  replay: async () => (await import('./replay-command.js')).replayCommand(),
+  explain: async () => (await import('./explain-command.js')).explainCommand(),
+};
+
+const program = new Command('mirrorlite').description('A local, fast and faithful emulator of Amazon EC2 Traffic Mirroring').version(PACKAGE_VERSION);
+
+const requested = COMMANDS[process.argv[2] ?? ''];
+for (const load of requested ? [requested] : Object.values(COMMANDS)) program.addCommand(await load());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`mirrorlite: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseSinkSpec, type SinkSpec } from '../dataplane/mirror-output.js';
 import { quotaFromFlag, type Quotas } from '../service/service-config.js';
 import type { LogLevel } from '../server/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
@@ -19,6 +20,14 @@ function quota(value: string, previous: Partial<Quotas> = {}): Partial<Quotas> {
   return { ...previous, [key]: n };
 }
 
+function vxlanSink(value: string, previous: SinkSpec[] = []): SinkSpec[] {
+  try {
+    return [...previous, parseSinkSpec(value)];
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}; expected HOST:PORT (every target) or TARGET-ID=HOST:PORT (one target)`);
+  }
+}
+
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve the EC2 Traffic Mirroring API (and its data plane) over HTTP')
@@ -31,7 +40,11 @@ export function serveCommand(): Command {
     .addOption(new Option('--default-account <id>', 'account of callers whose access key is not a 12-digit account ID').default('000000000000'))
     .addOption(new Option('--default-region <region>', 'region of callers without a SigV4 credential scope').default('us-east-1'))
     .addOption(new Option('--quota <name=count>', 'override a Traffic Mirroring quota (repeatable)').argParser(quota))
-    .action(async (options: { host: string; port: number; dataDir?: string; logLevel: LogLevel; defaultAccount: string; defaultRegion: string; quota?: Partial<Quotas> }) => {
+    .addOption(
+      new Option('--mirror-dir <dir>', 'write mirrored packets to <dir>/<target-id>.pcap (default: <data-dir>/mirror, else <tmpdir>/mirrorlite/mirror)').env('MIRRORLITE_MIRROR_DIR'),
+    )
+    .addOption(new Option('--vxlan-sink <[target-id=]host:port>', 'also send mirrored packets as VXLAN over UDP to a collector; repeatable, per target with tmt-…=host:port').argParser(vxlanSink))
+    .action(async (options: { host: string; port: number; dataDir?: string; logLevel: LogLevel; defaultAccount: string; defaultRegion: string; quota?: Partial<Quotas>; mirrorDir?: string; vxlanSink?: SinkSpec[] }) => {
       const server = await startServer({
         host: options.host,
         port: options.port,
@@ -40,6 +53,8 @@ export function serveCommand(): Command {
         defaultRegion: options.defaultRegion,
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         ...(options.quota ? { quotas: options.quota } : {}),
+        ...(options.mirrorDir ? { mirrorDir: options.mirrorDir } : {}),
+        ...(options.vxlanSink ? { vxlanSinks: options.vxlanSink } : {}),
       });
       const stop = (signal: string) => {
         server.logger.info({ signal }, 'stopping');

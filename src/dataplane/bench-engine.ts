@@ -71,8 +71,11 @@ export function benchConfig(): MirrorConfig {
   };
 }
 
-/** A few thousand distinct frames of mixed flows and sizes (median around 300 bytes). */
-export function benchFrames(): Uint8Array[] {
+/**
+ * A few thousand distinct frames of mixed flows and sizes (median around 300 bytes), seen on an ENI
+ * with these addresses in VPC 10.0.0.0/16 (bench/replay.ts passes those the EC2 API gave it).
+ */
+export function benchFrames(eni: { ipv4: string; ipv6: string } = { ipv4: ENI_IPV4, ipv6: ENI_IPV6 }): Uint8Array[] {
   const frames: Uint8Array[] = [];
   const sizes = [0, 0, 40, 120, 400, 1400];
   for (let flow = 0; flow < 4096; flow++) {
@@ -83,31 +86,31 @@ export function benchFrames(): Uint8Array[] {
     switch (flow % 10) {
       case 0:
       case 1:
-        frames.push(tcpFrame(ENI_IPV4, port, `172.16.${host}`, 443, { payload })); // egress rule 20
+        frames.push(tcpFrame(eni.ipv4, port, `172.16.${host}`, 443, { payload })); // egress rule 20
         break;
       case 2:
-        frames.push(tcpFrame(`10.1.${host}`, port, ENI_IPV4, 8080, { payload })); // ingress rule 20
+        frames.push(tcpFrame(`10.1.${host}`, port, eni.ipv4, 8080, { payload })); // ingress rule 20
         break;
       case 3:
-        frames.push(tcpFrame(`203.0.${host}`, 443, ENI_IPV4, port, { payload })); // ingress rule 50
+        frames.push(tcpFrame(`203.0.${host}`, 443, eni.ipv4, port, { payload })); // ingress rule 50
         break;
       case 4:
-        frames.push(udpFrame(ENI_IPV4, port, `198.51.${host}`, 4500, { payload })); // session 2
+        frames.push(udpFrame(eni.ipv4, port, `198.51.${host}`, 4500, { payload })); // session 2
         break;
       case 5:
-        frames.push(tcpFrame(ENI_IPV6, port, `2001:db8:1::${flow.toString(16)}`, 443, { payload, ethernet: { vlans: [{ id: 42 }] } })); // egress rule 40
+        frames.push(tcpFrame(eni.ipv6, port, `2001:db8:1::${flow.toString(16)}`, 443, { payload, ethernet: { vlans: [{ id: 42 }] } })); // egress rule 40
         break;
       case 6:
-        frames.push(icmpEchoFrame(ENI_IPV4, `198.51.${host}`, { identifier: flow, payload })); // egress rule 30
+        frames.push(icmpEchoFrame(eni.ipv4, `198.51.${host}`, { identifier: flow, payload })); // egress rule 30
         break;
       case 7:
-        frames.push(udpFrame(ENI_IPV4, port, '10.0.0.2', 53, { payload: dnsQuery(`host${flow}.example.com`) })); // Amazon DNS, enabled
+        frames.push(udpFrame(eni.ipv4, port, '10.0.0.2', 53, { payload: dnsQuery(`host${flow}.example.com`) })); // Amazon DNS, enabled
         break;
       case 8:
-        frames.push(udpFrame(ENI_IPV4, port, `198.51.${host}`, 123, { payload })); // rejected, then session 2
+        frames.push(udpFrame(eni.ipv4, port, `198.51.${host}`, 123, { payload })); // rejected, then session 2
         break;
       default:
-        frames.push(flow % 20 === 9 ? buildArpFrame({ senderMac: '02:00:00:00:00:07', senderIp: '10.0.0.7', targetIp: ENI_IPV4 }) : tcpFrame(`10.3.${host}`, port, `10.4.${host}`, 80, { payload })); // never / not ENI
+        frames.push(flow % 20 === 9 ? buildArpFrame({ senderMac: '02:00:00:00:00:07', senderIp: '10.0.0.7', targetIp: eni.ipv4 }) : tcpFrame(`10.3.${host}`, port, `10.4.${host}`, 80, { payload })); // never / not ENI
     }
   }
   return frames;

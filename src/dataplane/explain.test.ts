@@ -85,7 +85,7 @@ describe('explainFrame', () => {
       [
         'eni-1: 10.0.0.5:40000 -> 1.2.3.4:22 protocol 6, egress',
         '  session 1 tms-ssh (filter tmf-ssh): rejected by rule tmfr-no-ssh (#10, reject)',
-        '  session 2 tms-web (filter tmf-web): no-rule-matched',
+        '  session 2 tms-web (filter tmf-web): no-rule-matched (no egress rule matches)',
         '  session 3 tms-tcp (filter tmf-tcp): accepted by rule tmfr-tcp (#5, accept)',
         '  mirrored by tms-tcp rule tmfr-tcp',
       ].join('\n'),

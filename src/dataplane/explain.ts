@@ -129,9 +129,10 @@ export function formatExplanation(explanation: FrameExplanation): string {
     ? `${d.source ?? '-'}${d.sourcePort !== undefined ? `:${d.sourcePort}` : ''} -> ${d.destination ?? '-'}${d.destinationPort !== undefined ? `:${d.destinationPort}` : ''} protocol ${d.protocol ?? '-'}`
     : `undecodable (${d.error ?? 'unknown ENI'})`;
   lines.push(`${explanation.networkInterfaceId}: ${flow}, ${explanation.direction ?? 'no direction'}${explanation.amazonDns ? ', Amazon DNS' : ''}`);
+  const mirroring = explanation.sessions.find((session) => session.sessionId === explanation.sessionId);
   for (const session of explanation.sessions) {
     const rule = session.rule ? ` by rule ${session.rule.ruleId} (#${session.rule.ruleNumber}, ${session.rule.action})` : '';
-    lines.push(`  session ${session.sessionNumber} ${session.sessionId} (filter ${session.filterId}): ${session.outcome}${rule}`);
+    lines.push(`  session ${session.sessionNumber} ${session.sessionId} (filter ${session.filterId}): ${session.outcome}${rule}${why(session, explanation, mirroring)}`);
   }
   lines.push(
     explanation.mirrored
@@ -139,4 +140,18 @@ export function formatExplanation(explanation: FrameExplanation): string {
       : `  not mirrored: ${explanation.reason} (${explanation.reasonText})`,
   );
   return lines.join('\n');
+}
+
+/** Why a session did not decide, where its outcome alone does not say. */
+function why(session: SessionExplanation, explanation: FrameExplanation, mirroring: SessionExplanation | undefined): string {
+  switch (session.outcome) {
+    case 'not-evaluated':
+      return mirroring ? ` (session ${mirroring.sessionNumber} mirrored the packet first: each packet is mirrored once)` : ` (decided before any session: ${explanation.reason})`;
+    case 'no-rule-matched':
+      return ` (no ${explanation.direction} rule matches)`;
+    case 'amazon-dns-not-enabled':
+      return ' (Amazon DNS skips the rules; this filter lacks the amazon-dns network service)';
+    default:
+      return '';
+  }
 }

@@ -12,6 +12,8 @@ import { createHttpServer } from './node-adapter.js';
 import { MODEL_PATH, PACKAGE_VERSION } from './package-files.js';
 import { createRouter } from './router.js';
 import { stateExportRoute, stateImportRoute } from './state-routes.js';
+import { startTrafficPlane } from './traffic-plane.js';
+import type { SinkSpec } from '../dataplane/mirror-output.js';
 
 export interface ServerOptions {
   host?: string;
@@ -23,6 +25,10 @@ export interface ServerOptions {
   defaultRegion?: string;
   quotas?: Partial<Quotas>;
   maxBodyBytes?: number;
+  /** Where mirrored packets are written (see traffic-plane.ts for the default). */
+  mirrorDir?: string;
+  /** --vxlan-sink: also send mirrored packets as UDP datagrams. */
+  vxlanSinks?: SinkSpec[];
 }
 
 export interface RunningServer {
@@ -31,6 +37,7 @@ export interface RunningServer {
   port: number;
   store: Store;
   logger: Logger;
+  mirrorDir: string;
   close(): Promise<void>;
 }
 
@@ -62,13 +69,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     readOnlyOperations,
     onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
   });
-  const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store)]);
+  const traffic = await startTrafficPlane({
+    store,
+    logger,
+    defaults: { account: config.defaultAccount, region: config.defaultRegion },
+    ...(options.mirrorDir ? { mirrorDir: options.mirrorDir } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.vxlanSinks ? { vxlanSinks: options.vxlanSinks } : {}),
+  });
+  const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store), ...traffic.routes]);
   const server = createHttpServer({
     router,
     endpoint,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    streamRoutes: [stateImportRoute(store)],
+    streamRoutes: [stateImportRoute(store), ...traffic.streamRoutes],
   });
 
   const host = options.host ?? DEFAULT_HOST;
@@ -81,7 +96,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, host, port, persistent: store.persistent, dataDir: options.dataDir, ms: Date.now() - startedAt }, 'listening');
+  logger.info({ url, host, port, persistent: store.persistent, dataDir: options.dataDir, mirrorDir: traffic.mirrorDir, vxlanSinks: traffic.sinks, ms: Date.now() - startedAt }, 'listening');
   logger.flush();
 
   return {
@@ -90,9 +105,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     store,
     logger,
+    mirrorDir: traffic.mirrorDir,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
+          void traffic.close();
           store.close();
           logger.flush();
           resolve();

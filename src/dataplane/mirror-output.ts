@@ -1,0 +1,360 @@
+// Where mirrored packets go: one pcap file per target, `<dir>/<target-id>.pcap`, and optionally
+// real UDP datagrams to a collector (the VXLAN sink). Plain Node I/O around PcapWriter.
+//
+// Files. A file is opened when its target first receives a packet and stays open while any
+// request is writing; records are gathered in a large buffer per target (PCAP_BUFFER_BYTES),
+// written with one system call each time it fills (on libuv's thread pool, while the next buffer
+// fills), and at every request's end, so a file is complete when the request answers. A producer
+// faster than the disk waits (backlog(), whenBacklogBelow()) rather than queueing without bound. When no request is running every file is closed: a user may
+// then move or delete them, and the next packet starts a new file. The pcap global header is
+// written once, when the file is new (or was not a capture this writer can append to); later
+// requests append records. Several requests may write to one target at once: each buffer flush
+// holds whole records, and the file is opened for appending.
+//
+// Datagrams. With a sink, every mirrored packet is also sent as one UDP datagram whose payload is
+// what follows the outer UDP header: the VXLAN header and the (truncated) inner frame, which is
+// what a collector listening on UDP 4789 decodes. The outer Ethernet, IP and UDP headers of those
+// datagrams are the host's own; the pcap files carry the exact AWS-style outer headers. Each
+// datagram is copied before it is handed to the socket, since the pcap buffer is reused at once.
+
+import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { LINKTYPE_ETHERNET, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
+import { PCAP_FILE_HEADER_LENGTH, PcapWriter } from './pcap-writer.js';
+import { ETHERNET_HEADER_LENGTH, IPV4_HEADER_LENGTH, UDP_HEADER_LENGTH } from './vxlan.js';
+
+/** Buffered bytes per open target file: about 13,000 records of 300 bytes per write call. */
+export const PCAP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Outer Ethernet, IPv4 and UDP: a datagram's payload starts after them. */
+export const OUTER_HEADERS_BEFORE_VXLAN = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + UDP_HEADER_LENGTH;
+
+export interface SinkSpec {
+  /** Only this target's packets; absent: every target without a sink of its own. */
+  targetId?: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * `HOST:PORT`, `[IPv6]:PORT`, or `TARGET-ID=HOST:PORT` for one target. Throws a readable Error.
+ */
+export function parseSinkSpec(text: string): SinkSpec {
+  const equals = text.indexOf('=');
+  const targetId = equals >= 0 ? text.slice(0, equals).trim() : undefined;
+  const address = (equals >= 0 ? text.slice(equals + 1) : text).trim();
+  if (targetId !== undefined && !/^tmt-[0-9a-zA-Z]+$/.test(targetId)) throw new Error(`'${targetId}' is not a traffic mirror target ID (tmt-…)`);
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (!match || !host || !(port >= 1 && port <= 65535)) throw new Error(`'${address}' is not HOST:PORT (IPv6: [ADDRESS]:PORT, port 1-65535)`);
+  if (match[1] !== undefined && isIP(host) !== 6) throw new Error(`'${host}' is not an IPv6 address`);
+  return targetId === undefined ? { host, port } : { targetId, host, port };
+}
+
+/**
+ * A UDP socket that sends VXLAN payloads to one collector. It is not connected: a connected socket
+ * turns the ICMP "port unreachable" of a collector that is not listening yet into an error on the
+ * next send, which then drops that datagram; unconnected, every datagram is sent, as AWS sends
+ * mirrored packets without hearing back.
+ */
+export class VxlanSink {
+  datagramsSent = 0;
+  sendErrors = 0;
+  lastError: string | null = null;
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly onSent = (error: Error | null) => {
+    this.pending--;
+    if (error) {
+      this.sendErrors++;
+      this.lastError = error.message;
+    } else {
+      this.datagramsSent++;
+    }
+    if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  };
+
+  private constructor(
+    readonly description: string,
+    private readonly socket: Socket,
+    private readonly address: string,
+    private readonly port: number,
+  ) {}
+
+  /** Resolves the host once (not per datagram) and binds a socket of its family. */
+  static async open(host: string, port: number): Promise<VxlanSink> {
+    const { address, family } = await lookup(host);
+    const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+    // Send failures (no route, a datagram too large) are counted per send, never a crash.
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.unref();
+    return new VxlanSink(`${family === 6 ? `[${address}]` : address}:${port}`, socket, address, port);
+  }
+
+  /** Sends `bytes[offset, offset + length)` as one datagram (copied first). */
+  send(bytes: Uint8Array, offset: number, length: number): void {
+    const copy = Buffer.allocUnsafe(length);
+    copy.set(new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length));
+    this.pending++;
+    this.socket.send(copy, this.port, this.address, this.onSent);
+  }
+
+  /** Resolves when every datagram handed to send() has left (or failed). */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/**
+ * One target's file, and its sink if it has one. A full buffer is handed to the file system on
+ * libuv's thread pool and the writer goes on in a spare one, so the copy into the page cache runs
+ * on another core while the next frames are mirrored. Writes to one file are queued and issued
+ * one at a time: two writes in flight could land in either order.
+ */
+export class TargetOutput {
+  readonly writer: PcapWriter;
+  /** Bytes handed to the file system and not yet written. */
+  backlog = 0;
+  /** The first write error, if any: the file is incomplete from there. */
+  error: Error | null = null;
+  private fd: number;
+  private readonly queue: { buffer: Uint8Array; length: number }[] = [];
+  private writing = false;
+  private readonly spares: Uint8Array[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly targetId: string,
+    readonly path: string,
+    readonly sink: VxlanSink | null,
+    onWarning: (message: string) => void,
+    private readonly onWritten: () => void = () => undefined,
+  ) {
+    this.fd = openSync(path, 'a');
+    const fd = this.fd;
+    this.writer = new PcapWriter({ bufferSize: PCAP_BUFFER_BYTES, sink: (chunk) => this.handOff(chunk.length) });
+    const size = fstatSync(fd).size;
+    if (size === 0) return; // new: the writer's buffer starts with the global header
+    if (size >= PCAP_FILE_HEADER_LENGTH && hasAppendableHeader(path)) {
+      this.writer.length = 0; // the file has its header: append records only
+      return;
+    }
+    onWarning(`${path} is not a classic little-endian Ethernet pcap file; it was emptied and restarted`);
+    ftruncateSync(fd, 0);
+  }
+
+  /** Hands every buffered record to the file system (see idle()). */
+  flush(): void {
+    this.writer.flush();
+  }
+
+  /** Resolves when every record handed over so far is in the file (or failed: see error). */
+  idle(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Flushes, waits for the writes, closes the file. */
+  async close(): Promise<void> {
+    if (this.fd < 0) return;
+    this.flush();
+    await this.idle();
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** The PcapWriter sink: queue its full buffer for writing and give it a spare one. */
+  private handOff(length: number): void {
+    const full = this.writer.buffer;
+    this.writer.buffer = this.spares.pop() ?? new Uint8Array(full.length);
+    this.queue.push({ buffer: full, length });
+    this.backlog += length;
+    if (!this.writing) this.writeNext();
+  }
+
+  private writeNext(): void {
+    const next = this.queue.shift();
+    if (next === undefined) {
+      this.writing = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
+    this.writing = true;
+    const { buffer, length } = next;
+    const done = () => {
+      this.backlog -= length;
+      if (this.spares.length < SPARE_BUFFERS) this.spares.push(buffer);
+      this.writeNext();
+      this.onWritten();
+    };
+    const writeFrom = (offset: number) => {
+      if (this.error !== null) return done(); // the file is broken: drop the rest, keep the queue moving
+      write(this.fd, buffer, offset, length - offset, null, (error, written) => {
+        if (error) this.error ??= error;
+        else if (offset + written < length) return writeFrom(offset + written);
+        done();
+      });
+    };
+    writeFrom(0);
+  }
+}
+
+/** Buffers kept for reuse per target: one being filled, one being written, one waiting. */
+const SPARE_BUFFERS = 2;
+
+export interface MirrorOutputOptions {
+  directory: string;
+  sinks?: readonly SinkSpec[];
+  onWarning?: (message: string) => void;
+}
+
+/** Every target's output for one server. Requests bracket their writes with acquire() and release(). */
+export class MirrorOutput {
+  readonly directory: string;
+  private readonly targets = new Map<string, TargetOutput>();
+  private users = 0;
+  private readonly onWarning: (message: string) => void;
+  private backlogWaiters: { limit: number; resolve: () => void }[] = [];
+
+  private constructor(
+    directory: string,
+    private readonly defaultSink: VxlanSink | null,
+    private readonly targetSinks: ReadonlyMap<string, VxlanSink>,
+    private readonly sinks: readonly VxlanSink[],
+    onWarning: (message: string) => void,
+  ) {
+    this.directory = directory;
+    this.onWarning = onWarning;
+  }
+
+  /** Creates the directory and opens the sinks (one socket per distinct address). */
+  static async open(options: MirrorOutputOptions): Promise<MirrorOutput> {
+    mkdirSync(options.directory, { recursive: true });
+    const byAddress = new Map<string, Promise<VxlanSink>>();
+    const sinkFor = (spec: SinkSpec) => {
+      const key = `${spec.host}|${spec.port}`;
+      if (!byAddress.has(key)) byAddress.set(key, VxlanSink.open(spec.host, spec.port));
+      return byAddress.get(key)!;
+    };
+    let defaultSink: VxlanSink | null = null;
+    const targetSinks = new Map<string, VxlanSink>();
+    for (const spec of options.sinks ?? []) {
+      const sink = await sinkFor(spec);
+      if (spec.targetId === undefined) defaultSink = sink;
+      else targetSinks.set(spec.targetId, sink);
+    }
+    const sinks = await Promise.all(byAddress.values());
+    return new MirrorOutput(options.directory, defaultSink, targetSinks, sinks, options.onWarning ?? (() => undefined));
+  }
+
+  /** Where each target's datagrams go: `target-id` → `host:port` ('*' for the all-targets sink). */
+  sinkDescriptions(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.defaultSink) out['*'] = this.defaultSink.description;
+    for (const [targetId, sink] of this.targetSinks) out[targetId] = sink.description;
+    return out;
+  }
+
+  pathOf(targetId: string): string {
+    return join(this.directory, `${targetId.replace(/[^A-Za-z0-9._-]/g, '_')}.pcap`);
+  }
+
+  /** A request starts writing. */
+  acquire(): void {
+    this.users++;
+  }
+
+  /** The target's output, opening its file on first use. Only between acquire() and release(). */
+  target(targetId: string): TargetOutput {
+    let output = this.targets.get(targetId);
+    if (output === undefined) {
+      output = new TargetOutput(targetId, this.pathOf(targetId), this.targetSinks.get(targetId) ?? this.defaultSink, this.onWarning, () => this.checkBacklog());
+      this.targets.set(targetId, output);
+    }
+    return output;
+  }
+
+  /** Bytes handed to the file system and not yet written, over every target. */
+  backlog(): number {
+    let bytes = 0;
+    for (const output of this.targets.values()) bytes += output.backlog;
+    return bytes;
+  }
+
+  /** Resolves when the backlog is at most `limit` bytes. */
+  whenBacklogBelow(limit: number): Promise<void> {
+    if (this.backlog() <= limit) return Promise.resolve();
+    return new Promise((resolve) => this.backlogWaiters.push({ limit, resolve }));
+  }
+
+  private checkBacklog(): void {
+    if (this.backlogWaiters.length === 0) return;
+    const backlog = this.backlog();
+    this.backlogWaiters = this.backlogWaiters.filter((waiter) => {
+      if (backlog > waiter.limit) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  /** Resolves when every file write issued so far has completed. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.targets.values()].map((output) => output.idle()));
+  }
+
+  /**
+   * A request is done writing: its records reach the files and its datagrams leave; when no
+   * other request is writing, every file is closed. Throws the first write error of a file.
+   */
+  async release(): Promise<void> {
+    const outputs = [...this.targets.values()];
+    try {
+      for (const output of outputs) output.flush();
+      await Promise.all([...outputs.map((output) => output.idle()), ...this.sinks.map((sink) => sink.idle())]);
+    } finally {
+      this.users--;
+      if (this.users === 0) await this.closeFiles();
+    }
+    const failed = outputs.find((output) => output.error !== null);
+    if (failed) throw new Error(`writing ${failed.path} failed: ${failed.error!.message}`);
+  }
+
+  async close(): Promise<void> {
+    await this.closeFiles();
+    for (const sink of this.sinks) sink.close();
+  }
+
+  private async closeFiles(): Promise<void> {
+    const outputs = [...this.targets.values()];
+    this.targets.clear();
+    await Promise.all(outputs.map((output) => output.close()));
+  }
+}
+
+/** The header PcapWriter writes: little-endian microsecond magic, version 2.4, Ethernet. */
+function hasAppendableHeader(path: string): boolean {
+  const header = Buffer.alloc(PCAP_FILE_HEADER_LENGTH);
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, header, 0, header.length, 0) < header.length) return false;
+  } finally {
+    closeSync(fd);
+  }
+  return header.readUInt32LE(0) === PCAP_MAGIC_MICROSECONDS && header.readUInt16LE(4) === 2 && (header.readUInt32LE(20) & 0xffff) === LINKTYPE_ETHERNET;
+}

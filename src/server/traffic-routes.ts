@@ -1,0 +1,235 @@
+// The data plane over HTTP, beside the EC2 API:
+//   POST /_mirrorlite/traffic?eni=ENI_ID      a pcap or pcapng stream as that ENI's traffic → replay summary
+//   POST /_mirrorlite/explain?eni=ENI_ID      one raw Ethernet frame → FrameExplanation
+//   GET  /_mirrorlite/counters                per session and per rule: packets and bytes
+//   POST /_mirrorlite/counters/reset
+// The caller's account and region come from the SigV4 Authorization header as for EC2 calls, or
+// from `account` and `region` query parameters, which win when given. Answers are JSON; errors are
+// `{ "error": { "code", "message" } }` with EC2's codes and messages where EC2 has one.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MirrorConfigError } from '../dataplane/config.js';
+import { explainFrame } from '../dataplane/explain.js';
+import type { MirrorOutput } from '../dataplane/mirror-output.js';
+import { notFound } from '../service/errors.js';
+import type { Partition } from '../state/partition.js';
+import type { Store } from '../state/store.js';
+import { json, type AdminRoute } from './admin-routes.js';
+import { identifyCaller, type Caller } from './caller-identity.js';
+import type { HttpRequest, RoutedResponse } from './http-types.js';
+import type { Logger } from './logger.js';
+import type { StreamRoute } from './node-adapter.js';
+import type { TrafficEngines } from './traffic-engines.js';
+import { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, TRAFFIC_PATH } from './traffic-paths.js';
+import { TrafficReplay, type ReplaySummary } from './traffic-replay.js';
+
+export { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, TRAFFIC_PATH };
+
+/** Media types a traffic body may declare; the format itself is recognised by its magic number. */
+export const CAPTURE_MEDIA_TYPES = ['application/vnd.tcpdump.pcap', 'application/x-pcapng', 'application/octet-stream'] as const;
+
+export interface TrafficRouteOptions {
+  store: Store;
+  engines: TrafficEngines;
+  output: MirrorOutput;
+  logger: Logger;
+  defaults: { account: string; region: string };
+}
+
+/** Mirrored bytes waiting for the disk beyond which a replay stops reading its body for a while. */
+const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+class RouteError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  body(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** The caller, as for EC2 calls, with `account` and `region` query parameters taking precedence. */
+export function trafficCaller(authorization: string | string[] | undefined, query: URLSearchParams, defaults: { account: string; region: string }): Caller {
+  const caller = identifyCaller(typeof authorization === 'string' ? authorization : undefined, undefined, undefined, defaults);
+  const account = query.get('account');
+  const region = query.get('region');
+  if (account !== null) {
+    if (!ACCOUNT_ID.test(account)) throw new RouteError(400, 'InvalidParameterValue', `Value (${account}) for parameter account is invalid. An account ID is 12 digits.`);
+    caller.account = account;
+  }
+  if (region !== null) {
+    if (!REGION.test(region)) throw new RouteError(400, 'InvalidParameterValue', `Value (${region}) for parameter region is invalid. Expected a region such as us-east-1.`);
+    caller.region = region;
+  }
+  return caller;
+}
+
+/** The ENI named by `?eni=`, which must exist in the caller's account and region. */
+function sourceEni(store: Store, caller: Caller, query: URLSearchParams): { partition: Partition; eni: string } {
+  const eni = query.get('eni');
+  if (!eni) throw new RouteError(400, 'MissingParameter', 'The request must contain the parameter eni');
+  const partition = store.partition(caller.account, caller.region);
+  if (!partition.networkInterfaces.has(eni)) {
+    const error = notFound('network-interface', eni);
+    throw new RouteError(404, error.code, error.message);
+  }
+  return { partition, eni };
+}
+
+function queryOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  return new URLSearchParams(start < 0 ? '' : url.slice(start + 1));
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const bytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+  response.end(bytes);
+}
+
+/** POST /_mirrorlite/traffic: streams the body through the engine; never holds more than a chunk. */
+export function trafficRoute(options: TrafficRouteOptions): StreamRoute {
+  return { method: 'POST', path: TRAFFIC_PATH, handle: (request, response) => replay(options, request, response) };
+}
+
+async function replay(options: TrafficRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let caller: Caller;
+  let source: { partition: Partition; eni: string };
+  try {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') throw new RouteError(415, 'UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported: send the capture as it is.`);
+    const query = queryOf(request.url ?? '/');
+    caller = trafficCaller(request.headers.authorization, query, options.defaults);
+    source = sourceEni(options.store, caller, query);
+    options.engines.current(source.partition); // a configuration that does not compile fails here, before any output
+  } catch (error) {
+    // Read the rest of the body (and drop it), so a client still uploading gets the answer.
+    request.resume();
+    if (error instanceof RouteError) return sendJson(response, error.status, error.body());
+    if (error instanceof MirrorConfigError) {
+      return sendJson(response, 500, { error: { code: 'InternalError', message: `The mirroring configuration cannot be compiled: ${error.message}` } });
+    }
+    throw error;
+  }
+
+  const { output, engines, logger } = options;
+  output.acquire();
+  const run = new TrafficReplay(engines, source.partition, source.eni, output);
+  let failure: unknown = null;
+  const outcome = await new Promise<'end' | 'aborted'>((resolve) => {
+    request.on('data', (chunk: Buffer) => {
+      if (failure !== null || run.failed) return; // drained, not mirrored
+      try {
+        run.push(chunk);
+      } catch (error) {
+        failure = error;
+      }
+      // A disk slower than the socket: stop reading until the files catch up.
+      if (output.backlog() > MAX_BACKLOG_BYTES) {
+        request.pause();
+        void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => request.resume());
+      }
+    });
+    request.once('end', () => resolve('end'));
+    request.once('error', () => resolve('aborted'));
+    request.once('close', () => resolve(request.complete ? 'end' : 'aborted'));
+  });
+  if (outcome === 'end' && failure === null && !run.failed) {
+    try {
+      run.end();
+    } catch (error) {
+      failure = error;
+    }
+  }
+  try {
+    await output.release();
+  } catch (error) {
+    failure ??= error;
+  }
+  const summary = run.summary(caller);
+  logger.info(
+    { eni: source.eni, account: caller.account, region: caller.region, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, captureError: summary.capture.error?.code },
+    outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
+  );
+  if (outcome === 'aborted') return;
+  if (failure !== null) {
+    logger.error({ err: failure, eni: source.eni }, 'traffic replay failed');
+    const message = failure instanceof Error ? failure.message : String(failure);
+    return sendJson(response, 500, { error: { code: 'InternalError', message: `The replay stopped: ${message}` }, ...summary });
+  }
+  if (summary.capture.error) {
+    const { code, message, offset } = summary.capture.error;
+    return sendJson(response, 400, { error: { code: 'InvalidCapture', message: `The body is not a readable capture: ${message} (${code} at byte ${offset})` }, ...summary });
+  }
+  sendJson(response, 200, summary satisfies ReplaySummary);
+}
+
+function sum(counts: Record<string, number>): number {
+  let total = 0;
+  for (const id in counts) total += counts[id]!;
+  return total;
+}
+
+function answer(work: () => RoutedResponse): RoutedResponse {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RouteError) return json(error.status, error.body());
+    throw error;
+  }
+}
+
+/** POST /_mirrorlite/explain?eni=…: the body is one Ethernet frame; counts nothing. */
+export function explainRoute(options: TrafficRouteOptions): AdminRoute {
+  return {
+    method: 'POST',
+    path: EXPLAIN_PATH,
+    handle: (request: HttpRequest) =>
+      answer(() => {
+        const query = queryOf(request.url);
+        const caller = trafficCaller(request.headers.authorization, query, options.defaults);
+        const { partition, eni } = sourceEni(options.store, caller, query);
+        if (request.body.length === 0) throw new RouteError(400, 'MissingParameter', 'The request body must be one Ethernet frame');
+        const compiled = options.engines.current(partition);
+        const explanation = explainFrame(compiled.engine, eni, request.body);
+        return json(200, compiled.warnings.length > 0 ? { ...explanation, warnings: compiled.warnings } : explanation);
+      }),
+  };
+}
+
+/** GET /_mirrorlite/counters and POST /_mirrorlite/counters/reset, for the caller's account and region. */
+export function counterRoutes(options: TrafficRouteOptions): AdminRoute[] {
+  const partitionOf = (request: HttpRequest) => {
+    const caller = trafficCaller(request.headers.authorization, queryOf(request.url), options.defaults);
+    return { caller, partition: options.store.partition(caller.account, caller.region) };
+  };
+  return [
+    {
+      method: 'GET',
+      path: COUNTERS_PATH,
+      handle: (request) =>
+        answer(() => {
+          const { caller, partition } = partitionOf(request);
+          return json(200, { account: caller.account, region: caller.region, ...options.engines.counters(partition) });
+        }),
+    },
+    {
+      method: 'POST',
+      path: COUNTERS_RESET_PATH,
+      handle: (request) =>
+        answer(() => {
+          const { caller, partition } = partitionOf(request);
+          options.engines.resetCounters(partition);
+          return json(200, { account: caller.account, region: caller.region, reset: true });
+        }),
+    },
+  ];
+}
