@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../src/server/package-files.js';
 /** The bundled command, exactly what `npm start` and the `mirrorlite` bin run. */
 export const CLI = join(PACKAGE_ROOT, 'dist', 'mirrorlite.mjs');
 export const BARE_SERVER = join(PACKAGE_ROOT, 'dist', 'bench', 'bare-server.js');
+export const BARE_CAPTURE_SERVER = join(PACKAGE_ROOT, 'dist', 'bench', 'bare-capture-server.js');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,43 @@
+// The replay benchmark's transport floor: a bare node:http server that receives a capture exactly
+// as mirrorlite's traffic route does (the same client streams it) and writes every frame unchanged
+// to a pcap file: reading and writing the capture with nothing else, no decisions, no mirroring.
+// It answers the summary fields `mirrorlite replay` prints. Usage: node bare-capture-server.js PORT DIR
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { CaptureReader } from '../src/dataplane/capture-reader.js';
+import { PcapWriter } from '../src/dataplane/pcap-writer.js';
+
+const port = Number(process.argv[2]);
+const directory = process.argv[3]!;
+let runs = 0;
+
+createServer((request, response) => {
+  if (request.method !== 'POST') {
+    response.end('ready'); // the readiness probe
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const path = join(directory, `plain-${++runs}.pcap`);
+  const fd = openSync(path, 'w');
+  const reader = new CaptureReader();
+  const writer = new PcapWriter({ bufferSize: 4 * 1024 * 1024, sink: (chunk) => writeSync(fd, chunk) });
+  const record = reader.record;
+  const drain = () => {
+    while (reader.next()) writer.writeRecord(record.seconds, record.microseconds, record.buffer, record.offset, record.capturedLength, record.originalLength);
+  };
+  request.on('data', (chunk: Buffer) => {
+    reader.push(chunk);
+    drain();
+  });
+  request.on('end', () => {
+    reader.end();
+    drain();
+    writer.flush();
+    closeSync(fd);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const body = JSON.stringify({ framesRead: reader.recordsRead, mirrored: {}, notMirrored: {}, outputFiles: { plain: path }, seconds });
+    response.writeHead(reader.state === 'done' ? 200 : 400, { 'content-type': 'application/json' });
+    response.end(body);
+  });
+}).listen(port, '127.0.0.1');
