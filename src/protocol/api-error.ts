@@ -38,8 +38,6 @@ export const invalidValueFor = (wireName: string, value: unknown, expectation: s
 export const requestTooLarge = (limit: number) =>
   new ApiError('RequestEntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`, 413);
 
-export const malformedQueryString = (reason: string) => new ApiError('MalformedQueryString', reason);
-
 export const dryRunOperation = () =>
   new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
 

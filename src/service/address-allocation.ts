@@ -2,7 +2,6 @@ import { randomBytes, randomInt } from 'node:crypto';
 import {
   cidrContains,
   formatCidr,
-  formatIpv4,
   formatIpv6,
   formatMac,
   parseCidr,
@@ -53,13 +52,6 @@ export function parseIpv6Cidr(text: string): Ipv6Cidr | undefined {
 /** "We modify the specified CIDR block to its canonical form" (CreateVpc, CreateSubnet): host bits cleared. */
 export function canonicalCidr(text: string): string {
   return formatCidr(parseCidr(text)!);
-}
-
-/** The text form EC2 returns for an address: IPv6 lowercase and compressed (RFC 5952). */
-export function canonicalIp(text: string): string | undefined {
-  const address = parseIp(text);
-  if (!address) return undefined;
-  return address.family === 4 ? formatIpv4(address.value) : formatIpv6(address.words);
 }
 
 export function ipv4Number(text: string): number | undefined {
