@@ -36,32 +36,8 @@ export const describeFilterNames: Readonly<Record<string, readonly string[]>> = 
 /** Operations that only read: EC2 names every one of them Describe*, and no Describe writes. */
 export const readOnlyOperations: ReadonlySet<string> = new Set(Object.keys(handlers).filter((name) => name.startsWith('Describe')));
 
-/** Operations of the model that answer "not supported by mirrorlite" for now. */
-export const notImplemented: readonly OperationName[] = [
-  'CreateNetworkInterface',
-  'CreateSubnet',
-  'CreateTags',
-  'CreateTrafficMirrorFilter',
-  'CreateTrafficMirrorFilterRule',
-  'CreateTrafficMirrorSession',
-  'CreateTrafficMirrorTarget',
-  'CreateVpc',
-  'DeleteNetworkInterface',
-  'DeleteSubnet',
-  'DeleteTags',
-  'DeleteTrafficMirrorFilter',
-  'DeleteTrafficMirrorFilterRule',
-  'DeleteTrafficMirrorSession',
-  'DeleteTrafficMirrorTarget',
-  'DeleteVpc',
-  'DescribeNetworkInterfaces',
-  'DescribeSubnets',
-  'DescribeTags',
-  'DescribeTrafficMirrorFilterRules',
-  'DescribeTrafficMirrorFilters',
-  'DescribeTrafficMirrorTargets',
-  'DescribeVpcs',
-  'ModifyTrafficMirrorFilterNetworkServices',
-  'ModifyTrafficMirrorFilterRule',
-  'ModifyTrafficMirrorSession',
-].filter((name) => !(name in handlers)) as OperationName[];
+/**
+ * Operations of the model that answer "not supported by mirrorlite" until they have a handler. The
+ * dispatch table refuses to start when an operation is in neither list; today every one is served.
+ */
+export const notImplemented: readonly OperationName[] = [];
