@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ReplaySummary as ServerReplaySummary } from '../src/server/traffic-replay.js';
 import { CaptureReader } from '../src/dataplane/capture-reader.js';
 import { buildArpFrame, dhcpDiscover, dnsQuery, icmpEchoFrame, tcpFrame, udpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
@@ -228,22 +229,8 @@ export function clientFlags(url: string): string[] {
   return ['--endpoint', url, '--access-key', ACCOUNT, '--region', REGION];
 }
 
-export interface ReplaySummary {
-  networkInterfaceId: string;
-  framesRead: number;
-  mirrored: Record<string, number>;
-  notMirrored: Record<string, number>;
-  bytesIn: number;
-  framesWritten: Record<string, number>;
-  outputFiles: Record<string, string>;
-  mirrorDir: string;
-  seconds: number;
-  framesPerSecond: number;
-  capture: { format: string; state: string; recordsRead: number; error?: { code: string; message: string; offset: number } };
-  datagrams?: Record<string, { sink: string; sent: number; errors: number }>;
-  warnings?: string[];
-  error?: { code: string; message: string };
-}
+/** The summary `mirrorlite replay` prints: the server's, or its error answer's `error`. */
+export type ReplaySummary = ServerReplaySummary & { error?: { code: string; message: string } };
 
 /** `mirrorlite replay FILE --eni ENI` as the fixtures' caller; throws unless it exits 0. */
 export async function replay(url: string, file: string, eni: string): Promise<ReplaySummary> {

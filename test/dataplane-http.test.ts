@@ -44,7 +44,7 @@ const AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20260101/${REGION}
 
 async function post(body: Uint8Array | ReadableStream<Uint8Array>, query = `eni=${t.a.id}`, headers: Record<string, string> = { authorization: AUTHORIZATION }) {
   const response = await fetch(`${dp.server.url}/_mirrorlite/traffic?${query}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
-  return { status: response.status, body: (await response.json()) as ReplaySummary & { error?: { code: string; message: string } } };
+  return { status: response.status, body: (await response.json()) as ReplaySummary };
 }
 
 async function healthy(): Promise<void> {

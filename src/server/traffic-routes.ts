@@ -25,8 +25,7 @@ import { TrafficReplay, type ReplaySummary } from './traffic-replay.js';
 
 export { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, TRAFFIC_PATH };
 
-/** Media types a traffic body may declare; the format itself is recognised by its magic number. */
-export const CAPTURE_MEDIA_TYPES = ['application/vnd.tcpdump.pcap', 'application/x-pcapng', 'application/octet-stream'] as const;
+// Any Content-Type is accepted: the capture format is recognised by its magic number.
 
 export interface TrafficRouteOptions {
   store: Store;
