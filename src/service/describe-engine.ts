@@ -49,6 +49,27 @@ export interface DescribeQuery {
   nextToken?: string;
 }
 
+/** The members every Describe input has for the engine. */
+interface DescribeInput {
+  Filters?: Filter[];
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+/** The names of an input's list-of-strings members: its IDs member is one of them. */
+type IdsMember<I> = { [P in keyof I]-?: I[P] extends string[] | undefined ? P : never }[keyof I] & string;
+
+/** A Describe input as the engine's query; `idsParameter` names its IDs member, if it has one. */
+export function describeQuery<I extends DescribeInput, K extends IdsMember<I> = never>(input: I, idsParameter?: K): DescribeQuery {
+  return {
+    ids: idsParameter === undefined ? undefined : (input[idsParameter] as string[] | undefined),
+    idsParameter,
+    filters: input.Filters,
+    maxResults: input.MaxResults,
+    nextToken: input.NextToken,
+  };
+}
+
 export interface DescribePage<T> {
   items: T[];
   nextToken?: string;

@@ -17,7 +17,7 @@ import {
 } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import {
   addressInUse,
   insufficientAddresses,
@@ -225,13 +225,7 @@ export const NETWORK_INTERFACE_FILTERS: FilterTable<NetworkInterfaceRecord> = {
 };
 
 const describeNetworkInterfaces: Handler<'DescribeNetworkInterfaces'> = (input, context) => {
-  const page = describe(context, tableSource(context.partition.networkInterfaces, 'network-interface', NETWORK_INTERFACE_FILTERS, (e) => e.TagSet), {
-    ids: input.NetworkInterfaceIds,
-    idsParameter: 'NetworkInterfaceIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tableSource(context.partition.networkInterfaces, 'network-interface', NETWORK_INTERFACE_FILTERS, (e) => e.TagSet), describeQuery(input, 'NetworkInterfaceIds'));
   return { NetworkInterfaces: page.items, NextToken: page.nextToken };
 };
 

@@ -14,7 +14,7 @@ import {
   usableIpv4Count,
 } from './address-allocation.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, type DescribeSource, type FilterTable } from './describe-engine.js';
 import {
   dependencyViolation,
   invalidParameterCombination,
@@ -229,13 +229,7 @@ function subnets(partition: Partition): DescribeSource<SubnetView> {
 }
 
 const describeSubnets: Handler<'DescribeSubnets'> = (input, context) => {
-  const page = describe(context, subnets(context.partition), {
-    ids: input.SubnetIds,
-    idsParameter: 'SubnetIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, subnets(context.partition), describeQuery(input, 'SubnetIds'));
   return { Subnets: page.items.map(present), NextToken: page.nextToken };
 };
 

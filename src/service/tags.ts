@@ -3,7 +3,7 @@ import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { StoredRecord, Table } from '../state/table.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { invalidId, notFound, tagLimitExceeded, type ResourceKind } from './errors.js';
 import { kindOfId } from './ids.js';
 import { checkTags, withoutTags, withTags } from './tagging.js';
@@ -111,11 +111,7 @@ function tagDescriptions(partition: Partition): DescribeSource<TagDescription & 
 }
 
 const describeTags: Handler<'DescribeTags'> = (input, context) => {
-  const page = describe(context, tagDescriptions(context.partition), {
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tagDescriptions(context.partition), describeQuery(input));
   return {
     Tags: page.items.map(({ Key, Value, ResourceId, ResourceType }) => ({ Key, Value, ResourceId, ResourceType })),
     NextToken: page.nextToken,

@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorFilterRuleRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { filterRuleAlreadyExists, limitExceeded } from './errors.js';
 import {
   checkPortRange,
@@ -115,13 +115,7 @@ const describeTrafficMirrorFilterRules: Handler<'DescribeTrafficMirrorFilterRule
       : existing(partition.trafficMirrorFilters, 'traffic-mirror-filter', input.TrafficMirrorFilterId).TrafficMirrorFilterId;
   // As one more filter, the filter ID binds a NextToken to it just as the other filters do.
   const filters = filterId ? [...(input.Filters ?? []), { Name: 'traffic-mirror-filter-id', Values: [filterId] }] : input.Filters;
-  const page = describe(context, filterRules(partition, filterId), {
-    ids: input.TrafficMirrorFilterRuleIds,
-    idsParameter: 'TrafficMirrorFilterRuleIds',
-    filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, filterRules(partition, filterId), { ...describeQuery(input, 'TrafficMirrorFilterRuleIds'), filters });
   return { TrafficMirrorFilterRules: page.items.map(ruleView), NextToken: page.nextToken };
 };
 

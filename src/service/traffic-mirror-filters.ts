@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { TrafficMirrorFilterRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { filterInUse, invalidParameterCombination, limitExceeded } from './errors.js';
 import { MAX_DESCRIPTION_LENGTH } from './filter-rule-checks.js';
 import { newId } from './ids.js';
@@ -54,13 +54,7 @@ export const TRAFFIC_MIRROR_FILTER_FILTERS: FilterTable<TrafficMirrorFilterRecor
 };
 
 const describeTrafficMirrorFilters: Handler<'DescribeTrafficMirrorFilters'> = (input, context) => {
-  const page = describe(context, tableSource(context.partition.trafficMirrorFilters, 'traffic-mirror-filter', TRAFFIC_MIRROR_FILTER_FILTERS, (f) => f.Tags), {
-    ids: input.TrafficMirrorFilterIds,
-    idsParameter: 'TrafficMirrorFilterIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tableSource(context.partition.trafficMirrorFilters, 'traffic-mirror-filter', TRAFFIC_MIRROR_FILTER_FILTERS, (f) => f.Tags), describeQuery(input, 'TrafficMirrorFilterIds'));
   return { TrafficMirrorFilters: page.items.map((filter) => filterView(context.partition, filter)), NextToken: page.nextToken };
 };
 

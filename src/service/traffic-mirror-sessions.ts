@@ -4,7 +4,7 @@ import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, TrafficMirrorSessionRecord, TrafficMirrorTargetRecord } from '../state/records.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { interfaceInUseByTarget, invalidParameterCombination, limitExceeded, sessionNumberInUse } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -109,13 +109,7 @@ const createTrafficMirrorSession: Handler<'CreateTrafficMirrorSession'> = (input
   });
 
 const describeTrafficMirrorSessions: Handler<'DescribeTrafficMirrorSessions'> = (input, context) => {
-  const page = describe(context, tableSource(context.partition.trafficMirrorSessions, 'traffic-mirror-session', TRAFFIC_MIRROR_SESSION_FILTERS, (s) => s.Tags), {
-    ids: input.TrafficMirrorSessionIds,
-    idsParameter: 'TrafficMirrorSessionIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tableSource(context.partition.trafficMirrorSessions, 'traffic-mirror-session', TRAFFIC_MIRROR_SESSION_FILTERS, (s) => s.Tags), describeQuery(input, 'TrafficMirrorSessionIds'));
   return { TrafficMirrorSessions: page.items, NextToken: page.nextToken };
 };
 

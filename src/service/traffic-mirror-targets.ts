@@ -4,7 +4,7 @@ import type { ExtraRules } from '../protocol/input-validator.js';
 import type { TrafficMirrorTargetRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import {
   interfaceInUseBySession,
   interfaceInUseByTarget,
@@ -79,13 +79,7 @@ const createTrafficMirrorTarget: Handler<'CreateTrafficMirrorTarget'> = (input, 
   });
 
 const describeTrafficMirrorTargets: Handler<'DescribeTrafficMirrorTargets'> = (input, context) => {
-  const page = describe(context, tableSource(context.partition.trafficMirrorTargets, 'traffic-mirror-target', TRAFFIC_MIRROR_TARGET_FILTERS, (t) => t.Tags), {
-    ids: input.TrafficMirrorTargetIds,
-    idsParameter: 'TrafficMirrorTargetIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tableSource(context.partition.trafficMirrorTargets, 'traffic-mirror-target', TRAFFIC_MIRROR_TARGET_FILTERS, (t) => t.Tags), describeQuery(input, 'TrafficMirrorTargetIds'));
   return { TrafficMirrorTargets: page.items, NextToken: page.nextToken };
 };
 

@@ -6,7 +6,7 @@ import type { Partition } from '../state/partition.js';
 import type { VpcRecord } from '../state/records.js';
 import { canonicalCidr, randomVpcIpv6Block } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
-import { describe, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { dependencyViolation, invalidParameterCombination, invalidVpcRange } from './errors.js';
 import { ID_PREFIXES, newId } from './ids.js';
 import { existing } from './lookups.js';
@@ -104,13 +104,7 @@ export const VPC_FILTERS: FilterTable<VpcRecord> = {
 };
 
 const describeVpcs: Handler<'DescribeVpcs'> = (input, context) => {
-  const page = describe(context, tableSource(context.partition.vpcs, 'vpc', VPC_FILTERS, (v) => v.Tags), {
-    ids: input.VpcIds,
-    idsParameter: 'VpcIds',
-    filters: input.Filters,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-  });
+  const page = describe(context, tableSource(context.partition.vpcs, 'vpc', VPC_FILTERS, (v) => v.Tags), describeQuery(input, 'VpcIds'));
   return { Vpcs: page.items.map(presentVpc), NextToken: page.nextToken };
 };
 
