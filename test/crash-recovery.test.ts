@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
-import { call, Ec2Error, field } from './support/topology.js';
+import { call, Ec2Error, field, tagSpecification } from './support/topology.js';
 
 const ACCOUNT = '666600000001';
 const KILLS = 22;
@@ -41,15 +41,6 @@ interface InFlight {
 const expected: Expected = { filters: new Map(), deletedFilters: new Set(), sessions: new Map() };
 let counter = 0;
 
-const tagParams = (type: string, tags: Record<string, string>) => {
-  const out: Record<string, string> = { 'TagSpecification.1.ResourceType': type };
-  Object.entries(tags).forEach(([key, value], i) => {
-    out[`TagSpecification.1.Tag.${i + 1}.Key`] = key;
-    out[`TagSpecification.1.Tag.${i + 1}.Value`] = value;
-  });
-  return out;
-};
-
 /** One worker's calls, on resources only it touches, until the server dies. */
 async function worker(url: string, enis: string[], target: string, inFlight: InFlight[]): Promise<void> {
   const mine: string[] = [];
@@ -64,7 +55,7 @@ async function worker(url: string, enis: string[], target: string, inFlight: InF
         request = {
           action: 'CreateTrafficMirrorFilter',
           description,
-          params: { Description: description, ClientToken: `ct-${n}`, ...tagParams('traffic-mirror-filter', { crash: String(n), second: `${n}b` }) },
+          params: { Description: description, ClientToken: `ct-${n}`, ...tagSpecification('traffic-mirror-filter', { crash: String(n), second: `${n}b` }) },
         };
         const id = field(await call(url, request.action, request.params, ACCOUNT), 'trafficMirrorFilterId');
         expected.filters.set(id, { description, tags: new Map([['crash', String(n)], ['second', `${n}b`]]), rules: new Set() });
@@ -81,7 +72,7 @@ async function worker(url: string, enis: string[], target: string, inFlight: InF
             RuleAction: 'accept',
             SourceCidrBlock: '0.0.0.0/0',
             DestinationCidrBlock: '0.0.0.0/0',
-            ...tagParams('traffic-mirror-filter-rule', { crash: String(n) }),
+            ...tagSpecification('traffic-mirror-filter-rule', { crash: String(n) }),
           }, ACCOUNT),
           'trafficMirrorFilterRuleId',
         );
@@ -105,7 +96,7 @@ async function worker(url: string, enis: string[], target: string, inFlight: InF
             TrafficMirrorTargetId: target,
             TrafficMirrorFilterId: mine[0]!,
             SessionNumber: n,
-            ...tagParams('traffic-mirror-session', { crash: String(n) }),
+            ...tagSpecification('traffic-mirror-session', { crash: String(n) }),
           }, ACCOUNT),
           'trafficMirrorSessionId',
         );

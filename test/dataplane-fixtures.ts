@@ -23,7 +23,7 @@ import { CaptureReader } from '../src/dataplane/capture-reader.js';
 import { buildArpFrame, dhcpDiscover, dnsQuery, icmpEchoFrame, tcpFrame, udpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 import { startServerProcess, CLI, type ServerProcess } from './support/server-process.js';
-import { call, field, GWLBE_ID, NLB_ARN } from './support/topology.js';
+import { call, field, GWLBE_ID, NLB_ARN, tagSpecification } from './support/topology.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -87,7 +87,7 @@ export async function buildTopology(url: string): Promise<Topology> {
   };
   const a = { ...(await eni({ PrivateIpAddress: '10.0.1.10', 'PrivateIpAddresses.1.PrivateIpAddress': '10.0.1.11', 'Ipv6Addresses.1.Ipv6Address': ipv6 })), secondary: '10.0.1.11', ipv6 };
   const b = await eni({ PrivateIpAddress: '10.0.1.20' });
-  const t = await eni({ PrivateIpAddress: '10.0.1.100', 'TagSpecification.1.ResourceType': 'network-interface', 'TagSpecification.1.Tag.1.Key': 'mirrorlite:mtu', 'TagSpecification.1.Tag.1.Value': String(TARGET_MTU) });
+  const t = await eni({ PrivateIpAddress: '10.0.1.100', ...tagSpecification('network-interface', { 'mirrorlite:mtu': String(TARGET_MTU) }) });
 
   const filter = async () => field(await ec2('CreateTrafficMirrorFilter', {}), 'trafficMirrorFilterId');
   const filters = { f1: await filter(), f2: await filter(), f3: await filter() };
@@ -112,7 +112,7 @@ export async function buildTopology(url: string): Promise<Topology> {
     te: field(await ec2('CreateTrafficMirrorTarget', { NetworkInterfaceId: t.id }), 'trafficMirrorTargetId'),
     tn: field(await ec2('CreateTrafficMirrorTarget', { NetworkLoadBalancerArn: NLB_ARN }), 'trafficMirrorTargetId'),
     tg: field(
-      await ec2('CreateTrafficMirrorTarget', { GatewayLoadBalancerEndpointId: GWLBE_ID, 'TagSpecification.1.ResourceType': 'traffic-mirror-target', 'TagSpecification.1.Tag.1.Key': 'mirrorlite:address', 'TagSpecification.1.Tag.1.Value': GWLB_ADDRESS }),
+      await ec2('CreateTrafficMirrorTarget', { GatewayLoadBalancerEndpointId: GWLBE_ID, ...tagSpecification('traffic-mirror-target', { 'mirrorlite:address': GWLB_ADDRESS }) }),
       'trafficMirrorTargetId',
     ),
   };

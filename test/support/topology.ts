@@ -54,7 +54,8 @@ export function field(xml: string, name: string): string {
   return match[1]!;
 }
 
-const tags = (type: string, pairs: Record<string, string>) => {
+/** `TagSpecification.1.*` query parameters tagging a new resource of `type` with `pairs`. */
+export const tagSpecification = (type: string, pairs: Record<string, string>) => {
   const out: Record<string, string> = { 'TagSpecification.1.ResourceType': type };
   Object.entries(pairs).forEach(([key, value], i) => {
     out[`TagSpecification.1.Tag.${i + 1}.Key`] = key;
@@ -79,19 +80,19 @@ export interface Topology {
  */
 export async function buildTopology(url: string, account = '111122223333'): Promise<Topology> {
   const ec2 = (action: string, params: Record<string, string | number> = {}) => call(url, action, params, account);
-  const vpc = field(await ec2('CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', ...tags('vpc', { Name: 'main' }) }), 'vpcId');
+  const vpc = field(await ec2('CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', ...tagSpecification('vpc', { Name: 'main' }) }), 'vpcId');
   const subnets = [
-    field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24', ...tags('subnet', { tier: 'web' }) }), 'subnetId'),
+    field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24', ...tagSpecification('subnet', { tier: 'web' }) }), 'subnetId'),
     field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }), 'subnetId'),
   ];
   const enis: string[] = [];
   for (let i = 0; i < 5; i++) {
     const params: Record<string, string | number> = { SubnetId: subnets[i % 2]!, Description: `eni ${i}` };
-    if (i === 0) Object.assign(params, { PrivateIpAddress: '10.0.1.10', ...tags('network-interface', { role: 'web' }) });
+    if (i === 0) Object.assign(params, { PrivateIpAddress: '10.0.1.10', ...tagSpecification('network-interface', { role: 'web' }) });
     enis.push(field(await ec2('CreateNetworkInterface', params), 'networkInterfaceId'));
   }
   const filters = [
-    field(await ec2('CreateTrafficMirrorFilter', { Description: 'web', ...tags('traffic-mirror-filter', { Name: 'web' }) }), 'trafficMirrorFilterId'),
+    field(await ec2('CreateTrafficMirrorFilter', { Description: 'web', ...tagSpecification('traffic-mirror-filter', { Name: 'web' }) }), 'trafficMirrorFilterId'),
     field(await ec2('CreateTrafficMirrorFilter', {}), 'trafficMirrorFilterId'),
   ];
   await ec2('ModifyTrafficMirrorFilterNetworkServices', { TrafficMirrorFilterId: filters[0]!, 'AddNetworkService.1': 'amazon-dns' });
@@ -100,19 +101,19 @@ export async function buildTopology(url: string, account = '111122223333'): Prom
     { TrafficDirection: 'ingress', RuleNumber: 10, RuleAction: 'accept', Protocol: 6, 'DestinationPortRange.FromPort': 80, 'DestinationPortRange.ToPort': 443, SourceCidrBlock: '0.0.0.0/0', DestinationCidrBlock: '10.0.0.0/16', Description: 'web in' },
     { TrafficDirection: 'ingress', RuleNumber: 20, RuleAction: 'reject', SourceCidrBlock: '192.168.0.0/16', DestinationCidrBlock: '0.0.0.0/0' },
     { TrafficDirection: 'egress', RuleNumber: 10, RuleAction: 'accept', Protocol: 17, 'SourcePortRange.FromPort': 1024, 'SourcePortRange.ToPort': 65535, SourceCidrBlock: '0.0.0.0/0', DestinationCidrBlock: '0.0.0.0/0' },
-    { TrafficDirection: 'egress', RuleNumber: 20, RuleAction: 'accept', SourceCidrBlock: '::/0', DestinationCidrBlock: '::/0', ...tags('traffic-mirror-filter-rule', { v6: 'yes' }) },
+    { TrafficDirection: 'egress', RuleNumber: 20, RuleAction: 'accept', SourceCidrBlock: '::/0', DestinationCidrBlock: '::/0', ...tagSpecification('traffic-mirror-filter-rule', { v6: 'yes' }) },
   ];
   for (const spec of ruleSpecs) {
     rules.push(field(await ec2('CreateTrafficMirrorFilterRule', { TrafficMirrorFilterId: filters[0]!, ...spec }), 'trafficMirrorFilterRuleId'));
   }
   rules.push(field(await ec2('CreateTrafficMirrorFilterRule', { TrafficMirrorFilterId: filters[1]!, TrafficDirection: 'ingress', RuleNumber: 1, RuleAction: 'accept', SourceCidrBlock: '0.0.0.0/0', DestinationCidrBlock: '0.0.0.0/0' }), 'trafficMirrorFilterRuleId'));
   const targets = [
-    field(await ec2('CreateTrafficMirrorTarget', { NetworkInterfaceId: enis[4]!, Description: 'appliance', ...tags('traffic-mirror-target', { Name: 'ids' }) }), 'trafficMirrorTargetId'),
+    field(await ec2('CreateTrafficMirrorTarget', { NetworkInterfaceId: enis[4]!, Description: 'appliance', ...tagSpecification('traffic-mirror-target', { Name: 'ids' }) }), 'trafficMirrorTargetId'),
     field(await ec2('CreateTrafficMirrorTarget', { NetworkLoadBalancerArn: NLB_ARN }), 'trafficMirrorTargetId'),
     field(await ec2('CreateTrafficMirrorTarget', { GatewayLoadBalancerEndpointId: GWLBE_ID }), 'trafficMirrorTargetId'),
   ];
   const sessions = [
-    field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: enis[0]!, TrafficMirrorTargetId: targets[0]!, TrafficMirrorFilterId: filters[0]!, SessionNumber: 1, PacketLength: 128, VirtualNetworkId: 42, Description: 'web', ...tags('traffic-mirror-session', { Name: 'web' }) }), 'trafficMirrorSessionId'),
+    field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: enis[0]!, TrafficMirrorTargetId: targets[0]!, TrafficMirrorFilterId: filters[0]!, SessionNumber: 1, PacketLength: 128, VirtualNetworkId: 42, Description: 'web', ...tagSpecification('traffic-mirror-session', { Name: 'web' }) }), 'trafficMirrorSessionId'),
     field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: enis[0]!, TrafficMirrorTargetId: targets[1]!, TrafficMirrorFilterId: filters[1]!, SessionNumber: 2 }), 'trafficMirrorSessionId'),
     field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: enis[1]!, TrafficMirrorTargetId: targets[2]!, TrafficMirrorFilterId: filters[1]!, SessionNumber: 1, ClientToken: 'topology-token' }), 'trafficMirrorSessionId'),
   ];
