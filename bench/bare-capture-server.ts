@@ -1,7 +1,9 @@
 // The replay benchmark's transport floor: a bare node:http server that receives a capture exactly
 // as mirrorlite's traffic route does (the same client streams it) and writes every frame unchanged
 // to a pcap file: reading and writing the capture with nothing else, no decisions, no mirroring.
-// It answers the summary fields `mirrorlite replay` prints. Usage: node bare-capture-server.js PORT DIR
+// It answers the summary fields `mirrorlite replay` prints.
+// With --discard it reads the body and drops it: the cost of the client and of HTTP alone.
+// Usage: node bare-capture-server.js PORT DIR [--discard]
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 
 const port = Number(process.argv[2]);
 const directory = process.argv[3]!;
+const discard = process.argv[4] === '--discard';
 let runs = 0;
 
 createServer((request, response) => {
@@ -18,6 +21,15 @@ createServer((request, response) => {
     return;
   }
   const started = process.hrtime.bigint();
+  if (discard) {
+    request.resume();
+    request.on('end', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ framesRead: 0, mirrored: {}, notMirrored: {}, outputFiles: {}, seconds }));
+    });
+    return;
+  }
   const path = join(directory, `plain-${++runs}.pcap`);
   const fd = openSync(path, 'w');
   const reader = new CaptureReader();

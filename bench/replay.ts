@@ -8,8 +8,10 @@
 //       record with the same CaptureReader and writes it unchanged with PcapWriter to a file (the
 //       counterpart of the bare node:http ceiling of the Describe benchmark);
 //   (b-) the strictest floor: the capture read and written file to file in one process, no HTTP;
+//   (t) the transport alone: the same client streams the file to a bare node:http server that
+//       reads the body and drops it: the CLI's start-up and HTTP, the ceiling of any replay;
 //   (c) the engine alone, in memory (bench-engine), to show where the time goes.
-// (a), (b) and (b-) alternate over several rounds after one warm-up each; medians are reported.
+// (a), (b), (b-) and (t) alternate over several rounds after one warm-up each; medians are reported.
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -150,10 +152,13 @@ export async function replayBenchmark(frames = 1_000_000, rounds = 5): Promise<R
 
     const barePort = await freePort();
     const bare = await startProcess(process.execPath, [BARE_CAPTURE_SERVER, String(barePort), dir], barePort);
+    const discardPort = await freePort();
+    const discard = await startProcess(process.execPath, [BARE_CAPTURE_SERVER, String(discardPort), dir, '--discard'], discardPort);
 
     const cli: ReplayRun[] = [];
     const sameTransport: number[] = [];
     const plain: number[] = [];
+    const transportOnly: number[] = [];
     try {
       for (let round = 0; round <= rounds; round++) {
         const base = readWriteFile(capturePath, plainPath);
@@ -162,16 +167,19 @@ export async function replayBenchmark(frames = 1_000_000, rounds = 5): Promise<R
         const floor = await replayWithCli(bare.url, capturePath, setup.eni);
         if (floor.framesRead !== frames) throw new Error(`the bare server read ${floor.framesRead} of ${frames} frames`);
         for (const file of floor.outputFiles) rmSync(file, { force: true });
+        const transport = await replayWithCli(discard.url, capturePath, setup.eni);
         const run = await replayWithCli(server.url, capturePath, setup.eni);
         if (run.framesRead !== frames) throw new Error(`replay read ${run.framesRead} of ${frames} frames`);
         for (const file of run.outputFiles) rmSync(file, { force: true });
         if (round === 0) continue; // warm-up: JIT, page cache
         plain.push(base.seconds);
         sameTransport.push(floor.seconds);
+        transportOnly.push(transport.seconds);
         cli.push(run);
       }
     } finally {
       await bare.stop();
+      await discard.stop();
     }
     const engine = benchEngine(frames);
 
@@ -181,15 +189,17 @@ export async function replayBenchmark(frames = 1_000_000, rounds = 5): Promise<R
     const ratio = a / b;
     const bStrict = perSecond(frames, median(plain));
     const strictRatio = a / bStrict;
+    const t = perSecond(frames, median(transportOnly));
     const section = 'replay';
     return [
       { section, measure: 'capture', value: `${fmt(frames)} frames`, note: `${(captureBytes / 1e6).toFixed(0)} MB; ${fmt(cli[0]!.mirrored)} mirrored per replay; 10-rule filter + 2nd session` },
       { section, measure: '(a) mirrorlite replay, CLI→HTTP→server→pcap', value: `${fmt(a)} frames/s`, note: `median of ${rounds}, wall clock of the CLI process; target ≥ 1,000,000: ${a >= 1_000_000 ? 'met' : 'NOT met'}` },
       { section, measure: '    server side only (summary.seconds)', value: `${fmt(aServer)} frames/s`, note: 'first body byte to last output byte, as the server measures it' },
       { section, measure: '(b) read + write the capture, no mirroring', value: `${fmt(b)} frames/s`, note: 'the same replay client → bare node:http → CaptureReader → PcapWriter → file' },
-      { section, measure: '(a) / (b)', value: ratio.toFixed(2), note: `target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}; rounds alternate (a), (b), (b-) after a warm-up` },
+      { section, measure: '(a) / (b)', value: ratio.toFixed(2), note: `target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}; rounds alternate (a), (b), (b-), (t) after a warm-up` },
       { section, measure: '(b-) read + write, one process, no HTTP', value: `${fmt(bStrict)} frames/s`, note: 'CaptureReader → PcapWriter, file to file' },
       { section, measure: '(a) / (b-)', value: strictRatio.toFixed(2), note: `the stricter floor; 0.5 ${strictRatio >= 0.5 ? 'met' : 'NOT met'} against it` },
+      { section, measure: '(t) transport only: CLI → HTTP, body dropped', value: `${fmt(t)} frames/s`, note: `the CLI's start-up and the upload alone: the ceiling of (a) and (b) on this machine` },
       { section, measure: '(c) engine in memory: decide + encapsulate', value: `${fmt(engine.endToEndFramesPerSecond)} frames/s`, note: 'bench-engine: no HTTP, no files' },
       { section, measure: '(c) engine in memory: read + write only', value: `${fmt(engine.readWriteFramesPerSecond)} frames/s`, note: `ratio ${engine.ratio}` },
     ];
