@@ -22,11 +22,12 @@ createServer((request, response) => {
   }
   const started = process.hrtime.bigint();
   if (discard) {
-    request.resume();
+    let bytesIn = 0;
+    request.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
     request.on('end', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ framesRead: 0, mirrored: {}, notMirrored: {}, outputFiles: {}, seconds }));
+      response.end(JSON.stringify({ framesRead: 0, bytesIn, mirrored: {}, notMirrored: {}, outputFiles: {}, seconds }));
     });
     return;
   }

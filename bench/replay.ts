@@ -106,6 +106,7 @@ function readWriteFile(input: string, output: string): { seconds: number; record
 
 interface ReplayRun {
   seconds: number;
+  bytesIn: number;
   serverSeconds: number;
   framesRead: number;
   mirrored: number;
@@ -125,9 +126,10 @@ function replayWithCli(url: string, file: string, eni: string): Promise<ReplayRu
     child.once('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) return reject(new Error(`mirrorlite replay exited with ${code}: ${stderr}`));
-      const summary = JSON.parse(stdout) as { framesRead: number; mirrored: Record<string, number>; outputFiles: Record<string, string>; seconds: number };
+      const summary = JSON.parse(stdout) as { framesRead: number; bytesIn?: number; mirrored: Record<string, number>; outputFiles: Record<string, string>; seconds: number };
       resolve({
         seconds,
+        bytesIn: summary.bytesIn ?? 0,
         serverSeconds: summary.seconds,
         framesRead: summary.framesRead,
         mirrored: Object.values(summary.mirrored).reduce((a, b) => a + b, 0),
@@ -168,6 +170,7 @@ export async function replayBenchmark(frames = 1_000_000, rounds = 5): Promise<R
         if (floor.framesRead !== frames) throw new Error(`the bare server read ${floor.framesRead} of ${frames} frames`);
         for (const file of floor.outputFiles) rmSync(file, { force: true });
         const transport = await replayWithCli(discard.url, capturePath, setup.eni);
+        if (transport.bytesIn !== captureBytes) throw new Error(`the discarding server received ${transport.bytesIn} of ${captureBytes} bytes`);
         const run = await replayWithCli(server.url, capturePath, setup.eni);
         if (run.framesRead !== frames) throw new Error(`replay read ${run.framesRead} of ${frames} frames`);
         for (const file of run.outputFiles) rmSync(file, { force: true });
