@@ -21,14 +21,16 @@ createServer((request, response) => {
     return;
   }
   const started = process.hrtime.bigint();
+  let bytesIn = 0;
+  /** Answers the summary fields the replay client prints, with the body's size and the time taken. */
+  const reply = (status: number, fields: { framesRead: number; outputFiles: Record<string, string> }) => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ...fields, bytesIn, mirrored: {}, notMirrored: {}, seconds }));
+  };
   if (discard) {
-    let bytesIn = 0;
     request.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
-    request.on('end', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ framesRead: 0, bytesIn, mirrored: {}, notMirrored: {}, outputFiles: {}, seconds }));
-    });
+    request.on('end', () => reply(200, { framesRead: 0, outputFiles: {} }));
     return;
   }
   const path = join(directory, `plain-${++runs}.pcap`);
@@ -40,6 +42,7 @@ createServer((request, response) => {
     while (reader.next()) writer.writeRecord(record.seconds, record.microseconds, record.buffer, record.offset, record.capturedLength, record.originalLength);
   };
   request.on('data', (chunk: Buffer) => {
+    bytesIn += chunk.length;
     reader.push(chunk);
     drain();
   });
@@ -48,9 +51,6 @@ createServer((request, response) => {
     drain();
     writer.flush();
     closeSync(fd);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const body = JSON.stringify({ framesRead: reader.recordsRead, mirrored: {}, notMirrored: {}, outputFiles: { plain: path }, seconds });
-    response.writeHead(reader.state === 'done' ? 200 : 400, { 'content-type': 'application/json' });
-    response.end(body);
+    reply(reader.state === 'done' ? 200 : 400, { framesRead: reader.recordsRead, outputFiles: { plain: path } });
   });
 }).listen(port, '127.0.0.1');

@@ -126,10 +126,10 @@ function replayWithCli(url: string, file: string, eni: string): Promise<ReplayRu
     child.once('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) return reject(new Error(`mirrorlite replay exited with ${code}: ${stderr}`));
-      const summary = JSON.parse(stdout) as { framesRead: number; bytesIn?: number; mirrored: Record<string, number>; outputFiles: Record<string, string>; seconds: number };
+      const summary = JSON.parse(stdout) as { framesRead: number; bytesIn: number; mirrored: Record<string, number>; outputFiles: Record<string, string>; seconds: number };
       resolve({
         seconds,
-        bytesIn: summary.bytesIn ?? 0,
+        bytesIn: summary.bytesIn,
         serverSeconds: summary.seconds,
         framesRead: summary.framesRead,
         mirrored: Object.values(summary.mirrored).reduce((a, b) => a + b, 0),
