@@ -31,6 +31,8 @@
 //   |                      Block Total Length                       |
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
+import { readU16BE, readU16LE, readU32BE, readU32LE } from './byte-order.js';
+
 export const LINKTYPE_ETHERNET = 1;
 export const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOSECONDS = 0xa1b23c4d;
@@ -461,14 +463,13 @@ function splitTimestamp(high: number, low: number, units: number, record: Captur
   record.nanoseconds = units === 1_000_000_000 ? remainder : units === 1_000_000 ? remainder * 1000 : Math.floor((remainder * 1_000_000_000) / units);
 }
 
+/** A capture's byte order is known only at run time (its magic says which). */
 function readU16(b: Uint8Array, at: number, littleEndian: boolean): number {
-  return littleEndian ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+  return littleEndian ? readU16LE(b, at) : readU16BE(b, at);
 }
 
 function readU32(b: Uint8Array, at: number, littleEndian: boolean): number {
-  return littleEndian
-    ? (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
-    : ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  return littleEndian ? readU32LE(b, at) : readU32BE(b, at);
 }
 
 /** A signed 64-bit integer as a number (exact up to 2^53, far beyond any time offset). */

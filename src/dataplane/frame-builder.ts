@@ -7,6 +7,7 @@
 //   tcpFrame('2001:db8::5', 40000, '2001:db8::9', 443, { payload: 'hello' })
 //   udpFrame('10.0.0.5', 53000, '10.0.0.2', 53, { payload: dnsQuery('example.com') })
 
+import { writeU16BE, writeU32BE } from './byte-order.js';
 import { finishChecksum, onesComplementSum } from './checksum.js';
 import { parseIpv4, parseIpv6, parseMac } from './cidr.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_VLAN, IP_PROTOCOL_ICMP, IP_PROTOCOL_ICMPV6, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP } from './packet-decoder.js';
@@ -160,11 +161,11 @@ export interface ArpSpec {
 export function buildArpFrame(spec: ArpSpec): Buffer {
   const operation = spec.operation ?? 1;
   const body = new Uint8Array(28);
-  writeU16(body, 0, 1); // hardware: Ethernet
-  writeU16(body, 2, ETHERTYPE_IPV4);
+  writeU16BE(body, 0, 1); // hardware: Ethernet
+  writeU16BE(body, 2, ETHERTYPE_IPV4);
   body[4] = 6;
   body[5] = 4;
-  writeU16(body, 6, operation);
+  writeU16BE(body, 6, operation);
   body.set(macBytes(spec.senderMac), 8);
   body.set(addressBytes4(spec.senderIp), 14);
   body.set(macBytes(spec.targetMac ?? '00:00:00:00:00:00'), 18);
@@ -182,11 +183,11 @@ export function ethernetFrame(spec: EthernetSpec, etherType: number, payload: Ui
   let p = 12;
   for (const tag of vlans) {
     if (!(Number.isInteger(tag.id) && tag.id >= 0 && tag.id <= 0xfff)) throw new Error(`bad VLAN ID ${tag.id}`);
-    writeU16(frame, p, tag.tpid ?? ETHERTYPE_VLAN);
-    writeU16(frame, p + 2, ((tag.priority ?? 0) << 13) | (tag.dropEligible ? 0x1000 : 0) | tag.id);
+    writeU16BE(frame, p, tag.tpid ?? ETHERTYPE_VLAN);
+    writeU16BE(frame, p + 2, ((tag.priority ?? 0) << 13) | (tag.dropEligible ? 0x1000 : 0) | tag.id);
     p += 4;
   }
-  writeU16(frame, p, etherType);
+  writeU16BE(frame, p, etherType);
   frame.set(payload, p + 2);
   return frame;
 }
@@ -202,15 +203,15 @@ export function ipv4Packet(spec: Ipv4Spec, protocol: number, source: Uint8Array,
   const packet = new Uint8Array(totalLength);
   packet[0] = 0x40 | (headerLength / 4);
   packet[1] = spec.tos ?? 0;
-  writeU16(packet, 2, totalLength);
-  writeU16(packet, 4, spec.identification ?? 0);
-  writeU16(packet, 6, (spec.dontFragment ? 0x4000 : 0) | (spec.moreFragments ? 0x2000 : 0) | (fragmentOffset / 8));
+  writeU16BE(packet, 2, totalLength);
+  writeU16BE(packet, 4, spec.identification ?? 0);
+  writeU16BE(packet, 6, (spec.dontFragment ? 0x4000 : 0) | (spec.moreFragments ? 0x2000 : 0) | (fragmentOffset / 8));
   packet[8] = spec.ttl ?? 64;
   packet[9] = protocol;
   packet.set(source, 12);
   packet.set(destination, 16);
   packet.set(options, 20);
-  writeU16(packet, 10, finishChecksum(onesComplementSum(packet, 0, headerLength)));
+  writeU16BE(packet, 10, finishChecksum(onesComplementSum(packet, 0, headerLength)));
   packet.set(payload, headerLength);
   return packet;
 }
@@ -224,8 +225,8 @@ export function ipv6Packet(spec: Ipv6Spec, protocol: number, source: Uint8Array,
       const body = new Uint8Array(8);
       const offset = header.offset ?? 0;
       if (offset % 8 !== 0 || offset > 0xfff8) throw new Error(`bad fragment offset ${offset}`);
-      writeU16(body, 2, offset | (header.moreFragments ? 1 : 0));
-      writeU32(body, 4, header.identification ?? 0);
+      writeU16BE(body, 2, offset | (header.moreFragments ? 1 : 0));
+      writeU32BE(body, 4, header.identification ?? 0);
       encoded.push(body);
       types.push(44);
     } else if (header.type === 'routing') {
@@ -256,8 +257,8 @@ export function ipv6Packet(spec: Ipv6Spec, protocol: number, source: Uint8Array,
   const payloadLength = extensionLength + payload.length;
   if (payloadLength > 0xffff) throw new Error('IPv6 payload longer than 65535 bytes');
   const packet = new Uint8Array(40 + payloadLength);
-  writeU32(packet, 0, (6 << 28) | ((spec.trafficClass ?? 0) << 20) | (spec.flowLabel ?? 0));
-  writeU16(packet, 4, payloadLength);
+  writeU32BE(packet, 0, (6 << 28) | ((spec.trafficClass ?? 0) << 20) | (spec.flowLabel ?? 0));
+  writeU16BE(packet, 4, payloadLength);
   packet[6] = types.length > 0 ? types[0]! : protocol;
   packet[7] = spec.hopLimit ?? 64;
   packet.set(source, 8);
@@ -279,28 +280,28 @@ export function tcpSegment(spec: TcpSpec, payload: Uint8Array, source: Uint8Arra
   const headerLength = 20 + options.length;
   if (headerLength > 60) throw new Error('TCP options longer than 40 bytes');
   const segment = new Uint8Array(headerLength + payload.length);
-  writeU16(segment, 0, spec.sourcePort);
-  writeU16(segment, 2, spec.destinationPort);
-  writeU32(segment, 4, spec.sequence ?? 1);
-  writeU32(segment, 8, spec.acknowledgment ?? 0);
+  writeU16BE(segment, 0, spec.sourcePort);
+  writeU16BE(segment, 2, spec.destinationPort);
+  writeU32BE(segment, 4, spec.sequence ?? 1);
+  writeU32BE(segment, 8, spec.acknowledgment ?? 0);
   const flags = tcpFlags(spec.flags ?? (payload.length > 0 ? 'PA' : 'S'));
   segment[12] = ((headerLength / 4) << 4) | ((flags >> 8) & 1);
   segment[13] = flags & 0xff;
-  writeU16(segment, 14, spec.window ?? 65535);
+  writeU16BE(segment, 14, spec.window ?? 65535);
   segment.set(options, 20);
   segment.set(payload, headerLength);
-  writeU16(segment, 16, transportChecksum(segment, IP_PROTOCOL_TCP, source, destination));
+  writeU16BE(segment, 16, transportChecksum(segment, IP_PROTOCOL_TCP, source, destination));
   return segment;
 }
 
 export function udpDatagram(spec: UdpSpec, payload: Uint8Array, source: Uint8Array, destination: Uint8Array): Uint8Array {
   const datagram = new Uint8Array(8 + payload.length);
-  writeU16(datagram, 0, spec.sourcePort);
-  writeU16(datagram, 2, spec.destinationPort);
-  writeU16(datagram, 4, datagram.length);
+  writeU16BE(datagram, 0, spec.sourcePort);
+  writeU16BE(datagram, 2, spec.destinationPort);
+  writeU16BE(datagram, 4, datagram.length);
   datagram.set(payload, 8);
   const checksum = transportChecksum(datagram, IP_PROTOCOL_UDP, source, destination);
-  writeU16(datagram, 6, checksum === 0 ? 0xffff : checksum); // 0 means "no checksum" in UDP
+  writeU16BE(datagram, 6, checksum === 0 ? 0xffff : checksum); // 0 means "no checksum" in UDP
   return datagram;
 }
 
@@ -309,13 +310,13 @@ export function icmpMessage(spec: IcmpSpec, payload: Uint8Array, pseudoHeader?: 
   const message = new Uint8Array(8 + payload.length);
   message[0] = spec.type;
   message[1] = spec.code ?? 0;
-  writeU16(message, 4, spec.identifier ?? 0);
-  writeU16(message, 6, spec.sequence ?? 0);
+  writeU16BE(message, 4, spec.identifier ?? 0);
+  writeU16BE(message, 6, spec.sequence ?? 0);
   message.set(payload, 8);
   const checksum = pseudoHeader
     ? transportChecksum(message, IP_PROTOCOL_ICMPV6, pseudoHeader.source, pseudoHeader.destination)
     : finishChecksum(onesComplementSum(message, 0, message.length));
-  writeU16(message, 2, checksum);
+  writeU16BE(message, 2, checksum);
   return message;
 }
 
@@ -339,12 +340,12 @@ export function dnsQuery(name: string, options: { id?: number; type?: number } =
   }
   nameBytes.push(0);
   const message = new Uint8Array(12 + nameBytes.length + 4);
-  writeU16(message, 0, options.id ?? 0x1234);
-  writeU16(message, 2, 0x0100); // standard query, recursion desired
-  writeU16(message, 4, 1); // one question
+  writeU16BE(message, 0, options.id ?? 0x1234);
+  writeU16BE(message, 2, 0x0100); // standard query, recursion desired
+  writeU16BE(message, 4, 1); // one question
   message.set(nameBytes, 12);
-  writeU16(message, 12 + nameBytes.length, options.type ?? 1); // A
-  writeU16(message, 14 + nameBytes.length, 1); // class IN
+  writeU16BE(message, 12 + nameBytes.length, options.type ?? 1); // A
+  writeU16BE(message, 14 + nameBytes.length, 1); // class IN
   return message;
 }
 
@@ -354,10 +355,10 @@ export function dhcpDiscover(clientMac: string, transactionId = 0x3903f326): Uin
   message[0] = 1; // BOOTREQUEST
   message[1] = 1; // Ethernet
   message[2] = 6;
-  writeU32(message, 4, transactionId);
-  writeU16(message, 10, 0x8000); // broadcast: the client has no address yet
+  writeU32BE(message, 4, transactionId);
+  writeU16BE(message, 10, 0x8000); // broadcast: the client has no address yet
   message.set(macBytes(clientMac), 28);
-  writeU32(message, 236, 0x63825363); // magic cookie
+  writeU32BE(message, 236, 0x63825363); // magic cookie
   message[240] = 53; // DHCP message type
   message[241] = 1;
   message[242] = 1; // DISCOVER
@@ -385,7 +386,7 @@ function addressBytes4(text: string): Uint8Array {
   const value = parseIpv4(text);
   if (value < 0) throw new Error(`bad IPv4 address '${text}'`);
   const bytes = new Uint8Array(4);
-  writeU32(bytes, 0, value);
+  writeU32BE(bytes, 0, value);
   return bytes;
 }
 
@@ -393,7 +394,7 @@ function addressBytes6(text: string): Uint8Array {
   const words = parseIpv6(text);
   if (!words) throw new Error(`bad IPv6 address '${text}'`);
   const bytes = new Uint8Array(16);
-  for (let w = 0; w < 4; w++) writeU32(bytes, 4 * w, words[w]!);
+  for (let w = 0; w < 4; w++) writeU32BE(bytes, 4 * w, words[w]!);
   return bytes;
 }
 
@@ -414,14 +415,3 @@ function padTo8Length(length: number): number {
   return Math.ceil(length / 8) * 8;
 }
 
-function writeU16(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = (value >>> 8) & 0xff;
-  bytes[at + 1] = value & 0xff;
-}
-
-function writeU32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value >>> 24;
-  bytes[at + 1] = (value >>> 16) & 0xff;
-  bytes[at + 2] = (value >>> 8) & 0xff;
-  bytes[at + 3] = value & 0xff;
-}

@@ -12,6 +12,7 @@
 // with fs.writeSync, or copy it), and a caller may hand in warm storage through `buffer`.
 
 import { ByteCopier } from './byte-copy.js';
+import { writeU16LE, writeU32LE } from './byte-order.js';
 import { LINKTYPE_ETHERNET, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
 
 export const PCAP_FILE_HEADER_LENGTH = 24;
@@ -50,12 +51,12 @@ export class PcapWriter {
     this.buffer = options.buffer ?? new Uint8Array(Math.max(options.bufferSize ?? 1 << 20, 64));
     if (this.buffer.length < PCAP_FILE_HEADER_LENGTH) throw new RangeError('pcap writer buffer shorter than the file header');
     const b = this.buffer;
-    writeU32(b, 0, PCAP_MAGIC_MICROSECONDS);
-    writeU16(b, 4, 2);
-    writeU16(b, 6, 4);
+    writeU32LE(b, 0, PCAP_MAGIC_MICROSECONDS);
+    writeU16LE(b, 4, 2);
+    writeU16LE(b, 6, 4);
     // thiszone and sigfigs stay 0, as the format now requires.
-    writeU32(b, 16, this.snapLength);
-    writeU32(b, 20, options.linkType ?? LINKTYPE_ETHERNET);
+    writeU32LE(b, 16, this.snapLength);
+    writeU32LE(b, 20, options.linkType ?? LINKTYPE_ETHERNET);
     this.length = PCAP_FILE_HEADER_LENGTH;
   }
 
@@ -85,10 +86,10 @@ export class PcapWriter {
     if (capturedLength > this.reservedLength) throw new RangeError(`commit() of ${capturedLength} bytes after reserving ${this.reservedLength}`);
     const b = this.buffer;
     const at = this.length;
-    writeU32(b, at, seconds);
-    writeU32(b, at + 4, microseconds);
-    writeU32(b, at + 8, capturedLength);
-    writeU32(b, at + 12, Math.max(originalLength, capturedLength));
+    writeU32LE(b, at, seconds);
+    writeU32LE(b, at + 4, microseconds);
+    writeU32LE(b, at + 8, capturedLength);
+    writeU32LE(b, at + 12, Math.max(originalLength, capturedLength));
     this.length = at + PCAP_RECORD_HEADER_LENGTH + capturedLength;
     this.reserved = -1;
     this.recordsWritten++;
@@ -123,14 +124,3 @@ export class PcapWriter {
   }
 }
 
-function writeU16(b: Uint8Array, at: number, value: number): void {
-  b[at] = value & 0xff;
-  b[at + 1] = value >>> 8;
-}
-
-function writeU32(b: Uint8Array, at: number, value: number): void {
-  b[at] = value & 0xff;
-  b[at + 1] = (value >>> 8) & 0xff;
-  b[at + 2] = (value >>> 16) & 0xff;
-  b[at + 3] = value >>> 24;
-}

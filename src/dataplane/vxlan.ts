@@ -54,6 +54,7 @@
 // show the padding either.
 
 import { ByteCopier } from './byte-copy.js';
+import { readU16BE, readU32BE, writeU16BE, writeU32BE } from './byte-order.js';
 import { finishChecksum, onesComplementSum } from './checksum.js';
 import { formatIpv4, formatMac, parseIpv4, parseMac } from './cidr.js';
 import { ETHERTYPE_IPV4, IP_PROTOCOL_UDP } from './packet-decoder.js';
@@ -127,21 +128,21 @@ export class VxlanEncapsulator {
     const t = new Uint8Array(VXLAN_OVERHEAD);
     t.set(destinationMac, 0);
     t.set(sourceMac, 6);
-    writeU16(t, 12, ETHERTYPE_IPV4);
+    writeU16BE(t, 12, ETHERTYPE_IPV4);
     t[IP] = 0x45; // version 4, 5 words: no options
-    writeU16(t, IP + 6, 0x4000); // DF, offset 0
+    writeU16BE(t, IP + 6, 0x4000); // DF, offset 0
     t[IP + 8] = OUTER_TTL;
     t[IP + 9] = IP_PROTOCOL_UDP;
-    writeU32(t, IP + 12, sourceIpv4);
-    writeU32(t, IP + 16, destinationIpv4);
-    writeU16(t, UDP + 2, VXLAN_UDP_PORT);
+    writeU32BE(t, IP + 12, sourceIpv4);
+    writeU32BE(t, IP + 16, destinationIpv4);
+    writeU16BE(t, UDP + 2, VXLAN_UDP_PORT);
     t[VXLAN] = VXLAN_FLAGS_VNI_VALID;
     t[VXLAN + 4] = fields.vni >>> 16;
     t[VXLAN + 5] = (fields.vni >>> 8) & 0xff;
     t[VXLAN + 6] = fields.vni & 0xff;
     this.headerSum = onesComplementSum(t, IP, IPV4_HEADER_LENGTH);
-    for (let i = 0; i < 12; i++) this.templateWords[i] = readU32(t, 4 * i);
-    this.templateTail = readU16(t, 48);
+    for (let i = 0; i < 12; i++) this.templateWords[i] = readU32BE(t, 4 * i);
+    this.templateTail = readU16BE(t, 48);
   }
 
   /** Inner bytes that encode() keeps of a frame of `innerLength` bytes. */
@@ -199,26 +200,6 @@ export function encodeVxlan(out: Uint8Array, outOffset: number, fields: VxlanEnc
   return new VxlanEncapsulator(fields).encode(out, outOffset, inner, innerOffset, innerLength, sourcePort);
 }
 
-function writeU16(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value >>> 8;
-  bytes[offset + 1] = value & 0xff;
-}
-
-function writeU32(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value >>> 24;
-  bytes[offset + 1] = (value >>> 16) & 0xff;
-  bytes[offset + 2] = (value >>> 8) & 0xff;
-  bytes[offset + 3] = value & 0xff;
-}
-
-function readU16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset]! << 8) | bytes[offset + 1]!;
-}
-
-function readU32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
-}
-
 export interface DecodedVxlan {
   destinationMac: string;
   sourceMac: string;
@@ -257,24 +238,24 @@ export type VxlanDecodeResult = { ok: true; value: DecodedVxlan } | { ok: false;
 export function decodeVxlan(frame: Uint8Array): VxlanDecodeResult {
   const fail = (error: string): VxlanDecodeResult => ({ ok: false, error });
   if (frame.length < ETHERNET_HEADER_LENGTH) return fail('truncated-ethernet');
-  if (readU16(frame, 12) !== ETHERTYPE_IPV4) return fail('not-ipv4');
+  if (readU16BE(frame, 12) !== ETHERTYPE_IPV4) return fail('not-ipv4');
   if (frame.length < IP + IPV4_HEADER_LENGTH) return fail('truncated-ipv4-header');
   if (frame[IP]! >> 4 !== 4) return fail('ipv4-bad-version');
   const ipHeaderLength = (frame[IP]! & 0x0f) * 4;
   if (ipHeaderLength < IPV4_HEADER_LENGTH) return fail('ipv4-bad-header-length');
   if (frame.length < IP + ipHeaderLength) return fail('truncated-ipv4-header');
-  const ipTotalLength = readU16(frame, IP + 2);
+  const ipTotalLength = readU16BE(frame, IP + 2);
   if (ipTotalLength < ipHeaderLength) return fail('ipv4-bad-total-length');
   if (IP + ipTotalLength > frame.length) return fail('truncated-ipv4-packet');
   if (frame[IP + 9] !== IP_PROTOCOL_UDP) return fail('not-udp');
-  const fragment = readU16(frame, IP + 6);
+  const fragment = readU16BE(frame, IP + 6);
   if ((fragment & 0x3fff) !== 0) return fail('ipv4-fragment');
   const udp = IP + ipHeaderLength;
   const ipEnd = IP + ipTotalLength;
   if (udp + UDP_HEADER_LENGTH > ipEnd) return fail('truncated-udp-header');
-  const udpLength = readU16(frame, udp + 4);
+  const udpLength = readU16BE(frame, udp + 4);
   if (udpLength !== ipTotalLength - ipHeaderLength) return fail('udp-length-mismatch');
-  const destinationPort = readU16(frame, udp + 2);
+  const destinationPort = readU16BE(frame, udp + 2);
   if (destinationPort !== VXLAN_UDP_PORT) return fail('not-vxlan-port');
   const vxlan = udp + UDP_HEADER_LENGTH;
   if (vxlan + VXLAN_HEADER_LENGTH > ipEnd) return fail('truncated-vxlan-header');
@@ -285,21 +266,21 @@ export function decodeVxlan(frame: Uint8Array): VxlanDecodeResult {
     value: {
       destinationMac: formatMac(frame, 0),
       sourceMac: formatMac(frame, 6),
-      sourceIpv4: formatIpv4(readU32(frame, IP + 12)),
-      destinationIpv4: formatIpv4(readU32(frame, IP + 16)),
+      sourceIpv4: formatIpv4(readU32BE(frame, IP + 12)),
+      destinationIpv4: formatIpv4(readU32BE(frame, IP + 16)),
       ipHeaderLength,
       ipTotalLength,
-      identification: readU16(frame, IP + 4),
+      identification: readU16BE(frame, IP + 4),
       dontFragment: (fragment & 0x4000) !== 0,
       moreFragments: (fragment & 0x2000) !== 0,
       fragmentOffset: (fragment & 0x1fff) * 8,
       ttl: frame[IP + 8]!,
-      ipChecksum: readU16(frame, IP + 10),
+      ipChecksum: readU16BE(frame, IP + 10),
       ipChecksumValid: finishChecksum(onesComplementSum(frame, IP, ipHeaderLength)) === 0,
-      sourcePort: readU16(frame, udp),
+      sourcePort: readU16BE(frame, udp),
       destinationPort,
       udpLength,
-      udpChecksum: readU16(frame, udp + 6),
+      udpChecksum: readU16BE(frame, udp + 6),
       vxlanFlags,
       vxlanReserved1: (frame[vxlan + 1]! << 16) | (frame[vxlan + 2]! << 8) | frame[vxlan + 3]!,
       vxlanReserved2: frame[vxlan + 7]!,
