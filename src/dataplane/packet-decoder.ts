@@ -4,7 +4,10 @@
 // The decoder writes into a DecodedFrame that the caller allocates once and reuses for every frame:
 // at a million frames a second a fresh object per frame would be the main cost. It reads the bytes
 // where they are (no copies, no DataView) and never throws: a frame it cannot parse gets one of
-// DECODE_ERRORS and `ok` false.
+// DECODE_ERRORS and `ok` false. Its field reads are spelled out inline rather than through
+// byte-order.ts: with the calls, bench-engine gave lower medians in two A/B runs (1.86 M against
+// 1.97 M frames/s over 10 alternating runs, 1.44 M against 1.74 M over 6): noisy figures, but this
+// is the hottest code of a replay.
 //
 //   Ethernet II (IEEE 802.3 clause 3, 14 bytes) with any number of 802.1Q / 802.1ad tags:
 //    0                   1                   2                   3
