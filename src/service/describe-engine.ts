@@ -18,6 +18,9 @@ export type FilterValue = string | number | boolean | undefined | null;
 /** Filter name → the values an item has for it. */
 export type FilterTable<T> = Record<string, (item: T) => FilterValue | readonly FilterValue[]>;
 
+/** For a documented filter about something mirrorlite never has (a NAT gateway, an Outpost): accepted, matches nothing. */
+export const matchesNothing = (): undefined => undefined;
+
 export interface DescribeSource<T> {
   /** The resource kind, for NotFound and Malformed errors of a Describe by IDs. */
   kind?: ResourceKind & IdKind;

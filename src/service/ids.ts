@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** The ID prefixes mirrorlite issues, as EC2 does: `<prefix>-` and 17 lowercase hex digits. */
 export const ID_PREFIXES = {
@@ -10,6 +10,10 @@ export const ID_PREFIXES = {
   'traffic-mirror-filter': 'tmf',
   'traffic-mirror-filter-rule': 'tmfr',
   'security-group': 'sg',
+  'route-table': 'rtb',
+  'route-table-association': 'rtbassoc',
+  'network-acl': 'acl',
+  'network-acl-association': 'aclassoc',
   'dhcp-options': 'dopt',
   'vpc-cidr-assoc': 'vpc-cidr-assoc',
   'subnet-cidr-assoc': 'subnet-cidr-assoc',
@@ -23,6 +27,15 @@ export function newId(kind: IdKind, taken: (id: string) => boolean = () => false
     const id = `${ID_PREFIXES[kind]}-${randomBytes(9).toString('hex').slice(0, 17)}`;
     if (!taken(id)) return id;
   }
+}
+
+/**
+ * The ID of a resource mirrorlite does not store but derives from one it does (a VPC's main route
+ * table from the VPC, say): the same seed always gives the same ID, so nothing needs keeping.
+ */
+export function derivedId(kind: IdKind, seed: string): string {
+  const digest = createHash('sha256').update(`${kind}/${seed}`).digest('hex');
+  return `${ID_PREFIXES[kind]}-${digest.slice(0, 17)}`;
 }
 
 const ID_SHAPE = /^([a-z]+(?:-[a-z]+)*)-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;

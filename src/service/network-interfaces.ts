@@ -17,7 +17,7 @@ import {
 } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
-import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, matchesNothing, tableSource, type FilterTable } from './describe-engine.js';
 import {
   addressInUse,
   insufficientAddresses,
@@ -182,26 +182,25 @@ const createNetworkInterface: Handler<'CreateNetworkInterface'> = (input, contex
 
 const ipv4 = (e: NetworkInterfaceRecord) => (e.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress);
 // Interfaces here are never attached nor associated with public addresses, nor requested by a service.
-const none = () => undefined;
 
 /** The Describe filters, by name. */
 export const NETWORK_INTERFACE_FILTERS: FilterTable<NetworkInterfaceRecord> = {
   'addresses.private-ip-address': ipv4,
   'addresses.primary': (e) => (e.PrivateIpAddresses ?? []).map((a) => a.Primary),
-  'addresses.association.public-ip': none,
-  'addresses.association.owner-id': none,
-  'association.association-id': none,
-  'association.allocation-id': none,
-  'association.ip-owner-id': none,
-  'association.public-ip': none,
-  'association.public-dns-name': none,
-  'attachment.attach-time': none,
-  'attachment.attachment-id': none,
-  'attachment.delete-on-termination': none,
-  'attachment.device-index': none,
-  'attachment.instance-id': none,
-  'attachment.instance-owner-id': none,
-  'attachment.status': none,
+  'addresses.association.public-ip': matchesNothing,
+  'addresses.association.owner-id': matchesNothing,
+  'association.association-id': matchesNothing,
+  'association.allocation-id': matchesNothing,
+  'association.ip-owner-id': matchesNothing,
+  'association.public-ip': matchesNothing,
+  'association.public-dns-name': matchesNothing,
+  'attachment.attach-time': matchesNothing,
+  'attachment.attachment-id': matchesNothing,
+  'attachment.delete-on-termination': matchesNothing,
+  'attachment.device-index': matchesNothing,
+  'attachment.instance-id': matchesNothing,
+  'attachment.instance-owner-id': matchesNothing,
+  'attachment.status': matchesNothing,
   'availability-zone': (e) => e.AvailabilityZone,
   description: (e) => e.Description,
   'group-id': (e) => (e.Groups ?? []).map((g) => g.GroupId),
@@ -211,12 +210,12 @@ export const NETWORK_INTERFACE_FILTERS: FilterTable<NetworkInterfaceRecord> = {
   'mac-address': (e) => e.MacAddress,
   'network-interface-id': (e) => e.NetworkInterfaceId,
   'operator.managed': () => false,
-  'operator.principal': none,
+  'operator.principal': matchesNothing,
   'owner-id': (e) => e.OwnerId,
   'private-dns-name': (e) => e.PrivateDnsName,
   'private-ip-address': ipv4,
-  'public-dns-name': none,
-  'requester-id': none,
+  'public-dns-name': matchesNothing,
+  'requester-id': matchesNothing,
   'requester-managed': (e) => e.RequesterManaged,
   'source-dest-check': (e) => e.SourceDestCheck,
   status: (e) => e.Status,

@@ -14,7 +14,7 @@ import {
   usableIpv4Count,
 } from './address-allocation.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { describe, describeQuery, type DescribeSource, type FilterTable } from './describe-engine.js';
+import { describe, describeQuery, matchesNothing, type DescribeSource, type FilterTable } from './describe-engine.js';
 import {
   dependencyViolation,
   invalidParameterCombination,
@@ -180,7 +180,6 @@ const zoneId = (s: SubnetView) => s.AvailabilityZoneId;
 const cidr = (s: SubnetView) => s.CidrBlock;
 const defaultForAz = (s: SubnetView) => s.DefaultForAz;
 // Features mirrorlite has no subnets with (customer-owned pools, Outposts, local interfaces): never a match.
-const none = () => undefined;
 
 /** The Describe filters, by name. */
 export const SUBNET_FILTERS: FilterTable<SubnetView> = {
@@ -192,18 +191,18 @@ export const SUBNET_FILTERS: FilterTable<SubnetView> = {
   'cidr-block': cidr,
   cidr,
   cidrBlock: cidr,
-  'customer-owned-ipv4-pool': none,
+  'customer-owned-ipv4-pool': matchesNothing,
   'default-for-az': defaultForAz,
   defaultForAz,
   'enable-dns64': (s) => s.EnableDns64,
-  'enable-lni-at-device-index': none,
+  'enable-lni-at-device-index': matchesNothing,
   'ipv6-cidr-block-association.ipv6-cidr-block': (s) => ipv6(s).map((a) => a.Ipv6CidrBlock),
   'ipv6-cidr-block-association.association-id': (s) => ipv6(s).map((a) => a.AssociationId),
   'ipv6-cidr-block-association.state': (s) => ipv6(s).map((a) => a.Ipv6CidrBlockState?.State),
   'ipv6-native': (s) => s.Ipv6Native,
   'map-customer-owned-ip-on-launch': (s) => s.MapCustomerOwnedIpOnLaunch,
   'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
-  'outpost-arn': none,
+  'outpost-arn': matchesNothing,
   'owner-id': (s) => s.OwnerId,
   'private-dns-name-options-on-launch.hostname-type': (s) => dnsOptions(s).HostnameType,
   'private-dns-name-options-on-launch.enable-resource-name-dns-a-record': (s) => dnsOptions(s).EnableResourceNameDnsARecord,

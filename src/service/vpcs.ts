@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Vpc, VpcIpv6CidrBlockAssociation } from '../../model/ec2-types.js';
 import { invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
@@ -8,7 +7,7 @@ import { canonicalCidr, randomVpcIpv6Block } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { dependencyViolation, invalidParameterCombination, invalidVpcRange } from './errors.js';
-import { ID_PREFIXES, newId } from './ids.js';
+import { derivedId, newId } from './ids.js';
 import { existing } from './lookups.js';
 import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';
@@ -41,8 +40,7 @@ export function vpcOfDefaultSecurityGroup(partition: Partition, groupId: string)
  * the life of the account, the same for all its VPCs.
  */
 function defaultDhcpOptionsId({ account, region }: CallContext): string {
-  const digest = createHash('sha256').update(`dhcp-options/${account}/${region}`).digest('hex');
-  return `${ID_PREFIXES['dhcp-options']}-${digest.slice(0, 17)}`;
+  return derivedId('dhcp-options', `${account}/${region}`);
 }
 
 function amazonProvidedIpv6Block(partition: Partition, region: string): VpcIpv6CidrBlockAssociation {
