@@ -42,6 +42,13 @@ export const OPERATIONS = [
   'CreateVpc',
   'DescribeVpcs',
   'DeleteVpc',
+  'DescribeVpcAttribute',
+  'ModifyVpcAttribute',
+  // What Terraform's aws_vpc reads of every VPC: its main route table, default network ACL and
+  // default security group (read-only views, see src/service/vpc-defaults.ts).
+  'DescribeRouteTables',
+  'DescribeNetworkAcls',
+  'DescribeSecurityGroups',
   'CreateSubnet',
   'DescribeSubnets',
   'DeleteSubnet',

@@ -12,6 +12,10 @@ export interface AttachmentEnaSrdUdpSpecification {
 
 export type AttachmentStatus = "attaching" | "attached" | "detaching" | "detached";
 
+export interface AttributeBooleanValue {
+  Value?: boolean;
+}
+
 export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
 
 export interface BlockPublicAccessStates {
@@ -226,6 +230,19 @@ export interface DeleteVpcRequest {
   DryRun?: boolean;
 }
 
+export interface DescribeNetworkAclsRequest {
+  NextToken?: string;
+  MaxResults?: number;
+  DryRun?: boolean;
+  NetworkAclIds?: string[];
+  Filters?: Filter[];
+}
+
+export interface DescribeNetworkAclsResult {
+  NetworkAcls?: NetworkAcl[];
+  NextToken?: string;
+}
+
 export interface DescribeNetworkInterfacesRequest {
   NextToken?: string;
   MaxResults?: number;
@@ -238,6 +255,33 @@ export interface DescribeNetworkInterfacesRequest {
 export interface DescribeNetworkInterfacesResult {
   NetworkInterfaces?: NetworkInterface[];
   NextToken?: string;
+}
+
+export interface DescribeRouteTablesRequest {
+  NextToken?: string;
+  MaxResults?: number;
+  DryRun?: boolean;
+  RouteTableIds?: string[];
+  Filters?: Filter[];
+}
+
+export interface DescribeRouteTablesResult {
+  RouteTables?: RouteTable[];
+  NextToken?: string;
+}
+
+export interface DescribeSecurityGroupsRequest {
+  GroupIds?: string[];
+  GroupNames?: string[];
+  NextToken?: string;
+  MaxResults?: number;
+  DryRun?: boolean;
+  Filters?: Filter[];
+}
+
+export interface DescribeSecurityGroupsResult {
+  NextToken?: string;
+  SecurityGroups?: SecurityGroup[];
 }
 
 export interface DescribeSubnetsRequest {
@@ -318,6 +362,19 @@ export interface DescribeTrafficMirrorTargetsResult {
   NextToken?: string;
 }
 
+export interface DescribeVpcAttributeRequest {
+  Attribute: VpcAttributeName;
+  VpcId: string;
+  DryRun?: boolean;
+}
+
+export interface DescribeVpcAttributeResult {
+  EnableDnsHostnames?: AttributeBooleanValue;
+  EnableDnsSupport?: AttributeBooleanValue;
+  EnableNetworkAddressUsageMetrics?: AttributeBooleanValue;
+  VpcId?: string;
+}
+
 export interface DescribeVpcsRequest {
   Filters?: Filter[];
   VpcIds?: string[];
@@ -343,9 +400,29 @@ export interface GroupIdentifier {
 
 export type HostnameType = "ip-name" | "resource-name";
 
+export interface IcmpTypeCode {
+  Code?: number;
+  Type?: number;
+}
+
 export interface InstanceIpv6Address {
   Ipv6Address?: string;
   IsPrimaryIpv6?: boolean;
+}
+
+export interface IpPermission {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  UserIdGroupPairs?: UserIdGroupPair[];
+  IpRanges?: IpRange[];
+  Ipv6Ranges?: Ipv6Range[];
+  PrefixListIds?: PrefixListId[];
+}
+
+export interface IpRange {
+  Description?: string;
+  CidrIp?: string;
 }
 
 export type IpSource = "amazon" | "byoip" | "none";
@@ -366,6 +443,11 @@ export interface Ipv6PrefixSpecification {
 
 export interface Ipv6PrefixSpecificationRequest {
   Ipv6Prefix?: string;
+}
+
+export interface Ipv6Range {
+  Description?: string;
+  CidrIpv6?: string;
 }
 
 export interface ModifyTrafficMirrorFilterNetworkServicesRequest {
@@ -412,6 +494,40 @@ export interface ModifyTrafficMirrorSessionRequest {
 
 export interface ModifyTrafficMirrorSessionResult {
   TrafficMirrorSession?: TrafficMirrorSession;
+}
+
+export interface ModifyVpcAttributeRequest {
+  EnableDnsHostnames?: AttributeBooleanValue;
+  EnableDnsSupport?: AttributeBooleanValue;
+  VpcId: string;
+  EnableNetworkAddressUsageMetrics?: AttributeBooleanValue;
+}
+
+export interface NetworkAcl {
+  Associations?: NetworkAclAssociation[];
+  Entries?: NetworkAclEntry[];
+  IsDefault?: boolean;
+  NetworkAclId?: string;
+  Tags?: Tag[];
+  VpcId?: string;
+  OwnerId?: string;
+}
+
+export interface NetworkAclAssociation {
+  NetworkAclAssociationId?: string;
+  NetworkAclId?: string;
+  SubnetId?: string;
+}
+
+export interface NetworkAclEntry {
+  CidrBlock?: string;
+  Egress?: boolean;
+  IcmpTypeCode?: IcmpTypeCode;
+  Ipv6CidrBlock?: string;
+  PortRange?: PortRange;
+  Protocol?: string;
+  RuleAction?: RuleAction;
+  RuleNumber?: number;
 }
 
 export interface NetworkInterface {
@@ -501,6 +617,16 @@ export interface OperatorResponse {
   HiddenByDefault?: boolean;
 }
 
+export interface PortRange {
+  From?: number;
+  To?: number;
+}
+
+export interface PrefixListId {
+  Description?: string;
+  PrefixListId?: string;
+}
+
 export interface PrivateDnsNameOptionsOnLaunch {
   HostnameType?: HostnameType;
   EnableResourceNameDnsARecord?: boolean;
@@ -512,6 +638,10 @@ export interface PrivateIpAddressSpecification {
   PrivateIpAddress?: string;
 }
 
+export interface PropagatingVgw {
+  GatewayId?: string;
+}
+
 export interface PublicIpDnsNameOptions {
   DnsHostnameType?: string;
   PublicIpv4DnsName?: string;
@@ -520,6 +650,72 @@ export interface PublicIpDnsNameOptions {
 }
 
 export type ResourceType = "capacity-reservation" | "client-vpn-endpoint" | "customer-gateway" | "carrier-gateway" | "coip-pool" | "declarative-policies-report" | "dedicated-host" | "dhcp-options" | "egress-only-internet-gateway" | "elastic-ip" | "elastic-gpu" | "export-image-task" | "export-instance-task" | "fleet" | "fpga-image" | "host-reservation" | "image" | "image-usage-report" | "import-image-task" | "import-snapshot-task" | "instance" | "instance-event-window" | "internet-gateway" | "ipam" | "ipam-pool" | "ipam-scope" | "ipv4pool-ec2" | "ipv6pool-ec2" | "key-pair" | "launch-template" | "local-gateway" | "local-gateway-route-table" | "local-gateway-virtual-interface" | "local-gateway-virtual-interface-group" | "local-gateway-route-table-vpc-association" | "local-gateway-route-table-virtual-interface-group-association" | "natgateway" | "network-acl" | "network-interface" | "network-insights-analysis" | "network-insights-path" | "network-insights-access-scope" | "network-insights-access-scope-analysis" | "outpost-lag" | "placement-group" | "prefix-list" | "replace-root-volume-task" | "reserved-instances" | "route-table" | "security-group" | "security-group-rule" | "service-link-virtual-interface" | "snapshot" | "spot-fleet-request" | "spot-instances-request" | "subnet" | "subnet-cidr-reservation" | "traffic-mirror-filter" | "traffic-mirror-session" | "traffic-mirror-target" | "transit-gateway" | "transit-gateway-attachment" | "transit-gateway-connect-peer" | "transit-gateway-multicast-domain" | "transit-gateway-policy-table" | "transit-gateway-metering-policy" | "transit-gateway-route-table" | "transit-gateway-route-table-announcement" | "volume" | "vpc" | "vpc-endpoint" | "vpc-endpoint-connection" | "vpc-endpoint-service" | "vpc-endpoint-service-permission" | "vpc-peering-connection" | "vpn-connection" | "vpn-gateway" | "vpc-flow-log" | "capacity-reservation-fleet" | "traffic-mirror-filter-rule" | "vpc-endpoint-connection-device-type" | "verified-access-instance" | "verified-access-group" | "verified-access-endpoint" | "verified-access-policy" | "verified-access-trust-provider" | "vpn-connection-device-type" | "vpc-block-public-access-exclusion" | "vpc-encryption-control" | "route-server" | "route-server-endpoint" | "route-server-peer" | "ipam-resource-discovery" | "ipam-resource-discovery-association" | "instance-connect-endpoint" | "verified-access-endpoint-target" | "ipam-external-resource-verification-token" | "capacity-block" | "mac-modification-task" | "ipam-prefix-list-resolver" | "ipam-policy" | "ipam-prefix-list-resolver-target" | "secondary-interface" | "secondary-network" | "secondary-subnet" | "capacity-manager-data-export" | "vpn-concentrator" | "ipam-pool-allocation";
+
+export interface Route {
+  DestinationCidrBlock?: string;
+  DestinationIpv6CidrBlock?: string;
+  DestinationPrefixListId?: string;
+  EgressOnlyInternetGatewayId?: string;
+  GatewayId?: string;
+  InstanceId?: string;
+  InstanceOwnerId?: string;
+  NatGatewayId?: string;
+  TransitGatewayId?: string;
+  LocalGatewayId?: string;
+  CarrierGatewayId?: string;
+  NetworkInterfaceId?: string;
+  Origin?: RouteOrigin;
+  State?: RouteState;
+  VpcPeeringConnectionId?: string;
+  CoreNetworkArn?: string;
+  OdbNetworkArn?: string;
+  IpAddress?: string;
+}
+
+export type RouteOrigin = "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation" | "Advertisement";
+
+export type RouteState = "active" | "blackhole" | "filtered";
+
+export interface RouteTable {
+  Associations?: RouteTableAssociation[];
+  PropagatingVgws?: PropagatingVgw[];
+  RouteTableId?: string;
+  Routes?: Route[];
+  Tags?: Tag[];
+  VpcId?: string;
+  OwnerId?: string;
+}
+
+export interface RouteTableAssociation {
+  Main?: boolean;
+  RouteTableAssociationId?: string;
+  RouteTableId?: string;
+  SubnetId?: string;
+  GatewayId?: string;
+  PublicIpv4Pool?: string;
+  AssociationState?: RouteTableAssociationState;
+}
+
+export interface RouteTableAssociationState {
+  State?: RouteTableAssociationStateCode;
+  StatusMessage?: string;
+}
+
+export type RouteTableAssociationStateCode = "associating" | "associated" | "disassociating" | "disassociated" | "failed";
+
+export type RuleAction = "allow" | "deny";
+
+export interface SecurityGroup {
+  GroupId?: string;
+  IpPermissionsEgress?: IpPermission[];
+  Tags?: Tag[];
+  VpcId?: string;
+  SecurityGroupArn?: string;
+  OwnerId?: string;
+  GroupName?: string;
+  Description?: string;
+  IpPermissions?: IpPermission[];
+}
 
 export interface Subnet {
   AvailabilityZoneId?: string;
@@ -653,6 +849,16 @@ export interface TrafficMirrorTarget {
 
 export type TrafficMirrorTargetType = "network-interface" | "network-load-balancer" | "gateway-load-balancer-endpoint";
 
+export interface UserIdGroupPair {
+  Description?: string;
+  UserId?: string;
+  GroupName?: string;
+  GroupId?: string;
+  VpcId?: string;
+  VpcPeeringConnectionId?: string;
+  PeeringStatus?: string;
+}
+
 export interface Vpc {
   OwnerId?: string;
   InstanceTenancy?: Tenancy;
@@ -667,6 +873,8 @@ export interface Vpc {
   CidrBlock?: string;
   DhcpOptionsId?: string;
 }
+
+export type VpcAttributeName = "enableDnsSupport" | "enableDnsHostnames" | "enableNetworkAddressUsageMetrics";
 
 export interface VpcCidrBlockAssociation {
   AssociationId?: string;
@@ -757,17 +965,22 @@ export interface Operations {
   DeleteTrafficMirrorSession: { input: DeleteTrafficMirrorSessionRequest; output: DeleteTrafficMirrorSessionResult };
   DeleteTrafficMirrorTarget: { input: DeleteTrafficMirrorTargetRequest; output: DeleteTrafficMirrorTargetResult };
   DeleteVpc: { input: DeleteVpcRequest; output: Record<string, never> };
+  DescribeNetworkAcls: { input: DescribeNetworkAclsRequest; output: DescribeNetworkAclsResult };
   DescribeNetworkInterfaces: { input: DescribeNetworkInterfacesRequest; output: DescribeNetworkInterfacesResult };
+  DescribeRouteTables: { input: DescribeRouteTablesRequest; output: DescribeRouteTablesResult };
+  DescribeSecurityGroups: { input: DescribeSecurityGroupsRequest; output: DescribeSecurityGroupsResult };
   DescribeSubnets: { input: DescribeSubnetsRequest; output: DescribeSubnetsResult };
   DescribeTags: { input: DescribeTagsRequest; output: DescribeTagsResult };
   DescribeTrafficMirrorFilterRules: { input: DescribeTrafficMirrorFilterRulesRequest; output: DescribeTrafficMirrorFilterRulesResult };
   DescribeTrafficMirrorFilters: { input: DescribeTrafficMirrorFiltersRequest; output: DescribeTrafficMirrorFiltersResult };
   DescribeTrafficMirrorSessions: { input: DescribeTrafficMirrorSessionsRequest; output: DescribeTrafficMirrorSessionsResult };
   DescribeTrafficMirrorTargets: { input: DescribeTrafficMirrorTargetsRequest; output: DescribeTrafficMirrorTargetsResult };
+  DescribeVpcAttribute: { input: DescribeVpcAttributeRequest; output: DescribeVpcAttributeResult };
   DescribeVpcs: { input: DescribeVpcsRequest; output: DescribeVpcsResult };
   ModifyTrafficMirrorFilterNetworkServices: { input: ModifyTrafficMirrorFilterNetworkServicesRequest; output: ModifyTrafficMirrorFilterNetworkServicesResult };
   ModifyTrafficMirrorFilterRule: { input: ModifyTrafficMirrorFilterRuleRequest; output: ModifyTrafficMirrorFilterRuleResult };
   ModifyTrafficMirrorSession: { input: ModifyTrafficMirrorSessionRequest; output: ModifyTrafficMirrorSessionResult };
+  ModifyVpcAttribute: { input: ModifyVpcAttributeRequest; output: Record<string, never> };
 }
 
 export type OperationName = keyof Operations;

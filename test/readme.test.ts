@@ -36,7 +36,8 @@ test('each Describe lists exactly the filter names its handler accepts', () => {
 
 test('the server accepts every listed filter name, and tag filters, on every Describe', async () => {
   for (const [operation, filters] of rows) {
-    if (!operation.startsWith('Describe')) continue;
+    // DescribeVpcAttribute is a Describe without filters.
+    if (!operation.startsWith('Describe') || !describeFilterNames[operation]) continue;
     for (const name of [...filters, 'tag:Name', 'tag-key']) {
       await call(server.url, operation, { 'Filter.1.Name': name, 'Filter.1.Value.1': 'x*' });
     }

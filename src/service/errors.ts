@@ -34,22 +34,30 @@ export const RESOURCE_ERRORS = {
     malformed: 'InvalidTrafficMirrorFilterRuleId.NotFound',
     noun: 'traffic mirror filter rule',
   },
+  'route-table': { notFound: 'InvalidRouteTableID.NotFound', malformed: 'InvalidRouteTableId.Malformed', noun: 'routeTable' },
+  // EC2 has no Malformed code for network ACL IDs.
+  'network-acl': { notFound: 'InvalidNetworkAclID.NotFound', malformed: 'InvalidNetworkAclID.NotFound', noun: 'networkAcl' },
+  // "The security group 'sg-…' does not exist": no "ID" in this one's message.
+  'security-group': { notFound: 'InvalidGroup.NotFound', malformed: 'InvalidGroupId.Malformed', noun: 'security group', label: 'security group' },
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_ERRORS;
 
 export function notFound(kind: ResourceKind, ids: string | readonly string[]): ApiError {
   const list = typeof ids === 'string' ? [ids] : ids;
-  const { notFound: code, noun } = RESOURCE_ERRORS[kind];
+  const entry: { notFound: string; noun: string; label?: string } = RESOURCE_ERRORS[kind];
+  const label = entry.label ?? `${entry.noun} ID`;
   const message =
     list.length === 1
-      ? `The ${noun} ID '${list[0]}' does not exist`
-      : `The ${noun} IDs '${list.join(', ')}' do not exist`;
+      ? `The ${label} '${list[0]}' does not exist`
+      : `The ${label}s '${list.join(', ')}' do not exist`;
+  const code = entry.notFound;
   return new ApiError(code, message);
 }
 
 export function malformedId(kind: ResourceKind, id: string): ApiError {
   if (RESOURCE_ERRORS[kind].malformed === RESOURCE_ERRORS[kind].notFound) return notFound(kind, id);
+  if (kind === 'security-group') return malformedGroupId(id);
   return new ApiError(RESOURCE_ERRORS[kind].malformed, `Invalid id: "${id}"`);
 }
 

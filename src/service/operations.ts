@@ -7,11 +7,15 @@ import { TRAFFIC_MIRROR_FILTER_RULE_FILTERS, trafficMirrorFilterRuleHandlers } f
 import { TRAFFIC_MIRROR_FILTER_FILTERS, trafficMirrorFilterHandlers } from './traffic-mirror-filters.js';
 import { TRAFFIC_MIRROR_SESSION_FILTERS, trafficMirrorSessionHandlers } from './traffic-mirror-sessions.js';
 import { TRAFFIC_MIRROR_TARGET_FILTERS, trafficMirrorTargetHandlers } from './traffic-mirror-targets.js';
+import { vpcAttributeHandlers } from './vpc-attributes.js';
+import { NETWORK_ACL_FILTERS, ROUTE_TABLE_FILTERS, SECURITY_GROUP_FILTERS, vpcDefaultHandlers } from './vpc-defaults.js';
 import { VPC_FILTERS, vpcHandlers } from './vpcs.js';
 
 /** Every operation mirrorlite serves, by name: one module per resource family. */
 export const handlers: HandlerTable = {
   ...vpcHandlers,
+  ...vpcAttributeHandlers,
+  ...vpcDefaultHandlers,
   ...subnetHandlers,
   ...networkInterfaceHandlers,
   ...trafficMirrorTargetHandlers,
@@ -24,6 +28,9 @@ export const handlers: HandlerTable = {
 /** The filter names each Describe accepts, besides `tag:<key>` and `tag-key`, which all accept. */
 export const describeFilterNames: Readonly<Record<string, readonly string[]>> = {
   DescribeVpcs: Object.keys(VPC_FILTERS),
+  DescribeRouteTables: Object.keys(ROUTE_TABLE_FILTERS),
+  DescribeNetworkAcls: Object.keys(NETWORK_ACL_FILTERS),
+  DescribeSecurityGroups: Object.keys(SECURITY_GROUP_FILTERS),
   DescribeSubnets: Object.keys(SUBNET_FILTERS),
   DescribeNetworkInterfaces: Object.keys(NETWORK_INTERFACE_FILTERS),
   DescribeTrafficMirrorFilters: Object.keys(TRAFFIC_MIRROR_FILTER_FILTERS),

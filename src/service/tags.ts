@@ -1,4 +1,5 @@
 import type { ResourceType, Tag, TagDescription } from '../../model/ec2-types.js';
+import { invalidParameterValue } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { StoredRecord, Table } from '../state/table.js';
@@ -19,7 +20,11 @@ interface Taggable {
   tagsMember: 'Tags' | 'TagSet';
 }
 
-const TAGGABLE: Record<ResourceKind, Taggable> = {
+/** The kinds mirrorlite derives from a VPC rather than stores (src/service/vpc-defaults.ts) have no tags to keep. */
+type DerivedKind = 'route-table' | 'network-acl' | 'security-group';
+const DERIVED_NOUNS: Record<DerivedKind, string> = { 'route-table': 'route table', 'network-acl': 'network ACL', 'security-group': 'security group' };
+
+const TAGGABLE: Record<Exclude<ResourceKind, DerivedKind>, Taggable> = {
   vpc: { resourceType: 'vpc', table: (p) => p.vpcs as never, tagsMember: 'Tags' },
   subnet: { resourceType: 'subnet', table: (p) => p.subnets as never, tagsMember: 'Tags' },
   'network-interface': { resourceType: 'network-interface', table: (p) => p.networkInterfaces as never, tagsMember: 'TagSet' },
@@ -41,8 +46,12 @@ interface TaggedResource {
 /** The resource an ID names, or InvalidID (no known kind) / the kind's NotFound. */
 function resource(partition: Partition, id: string): TaggedResource {
   const kind = kindOfId(id);
+  if (kind !== undefined && Object.hasOwn(DERIVED_NOUNS, kind)) {
+    const noun = DERIVED_NOUNS[kind as DerivedKind];
+    throw invalidParameterValue(`Tags on ${noun}s are not supported by mirrorlite: it derives each VPC's default ${noun} and keeps no tags for it.`);
+  }
   if (!kind || !Object.hasOwn(TAGGABLE, kind)) throw invalidId(id);
-  const taggable = TAGGABLE[kind as ResourceKind];
+  const taggable = TAGGABLE[kind as keyof typeof TAGGABLE];
   const record = taggable.table(partition).get(id) as TaggedResource['record'] | undefined;
   if (!record) throw notFound(kind as ResourceKind, id);
   return { taggable, record };

@@ -7,6 +7,7 @@ import { trafficMirrorFilterRuleRules } from './traffic-mirror-filter-rules.js';
 import { trafficMirrorFilterRules } from './traffic-mirror-filters.js';
 import { trafficMirrorSessionRules } from './traffic-mirror-sessions.js';
 import { trafficMirrorTargetRules } from './traffic-mirror-targets.js';
+import { vpcAttributeRules } from './vpc-attributes.js';
 import { vpcRules } from './vpcs.js';
 
 /**
@@ -16,6 +17,7 @@ import { vpcRules } from './vpcs.js';
 export const validationRules: ExtraRules = merge([
   commonRules,
   vpcRules,
+  vpcAttributeRules,
   subnetRules,
   networkInterfaceRules,
   trafficMirrorTargetRules,

@@ -22,6 +22,13 @@ export type VpcRecord = With<Vpc, 'VpcId' | 'CidrBlock' | 'OwnerId' | 'Tags'> &
   StoredRecord & {
     /** The security group that ENIs created without Groups join. */
     defaultSecurityGroupId: string;
+    /**
+     * DescribeVpcAttribute's answers once ModifyVpcAttribute has set them; absent: EC2's defaults for
+     * a new non-default VPC (DNS support on, DNS hostnames and usage metrics off).
+     */
+    enableDnsSupport?: boolean;
+    enableDnsHostnames?: boolean;
+    enableNetworkAddressUsageMetrics?: boolean;
   };
 
 export type SubnetRecord = With<Subnet, 'SubnetId' | 'VpcId' | 'CidrBlock' | 'Tags'> & StoredRecord;

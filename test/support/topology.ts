@@ -6,6 +6,9 @@
 
 export const DESCRIBE_ACTIONS = [
   'DescribeVpcs',
+  'DescribeRouteTables',
+  'DescribeNetworkAcls',
+  'DescribeSecurityGroups',
   'DescribeSubnets',
   'DescribeNetworkInterfaces',
   'DescribeTrafficMirrorFilters',
@@ -81,6 +84,7 @@ export interface Topology {
 export async function buildTopology(url: string, account = '111122223333'): Promise<Topology> {
   const ec2 = (action: string, params: Record<string, string | number> = {}) => call(url, action, params, account);
   const vpc = field(await ec2('CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', ...tagSpecification('vpc', { Name: 'main' }) }), 'vpcId');
+  await ec2('ModifyVpcAttribute', { VpcId: vpc, 'EnableDnsHostnames.Value': 'true' });
   const subnets = [
     field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24', ...tagSpecification('subnet', { tier: 'web' }) }), 'subnetId'),
     field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }), 'subnetId'),
@@ -126,6 +130,12 @@ export async function snapshotDescribes(url: string, account = '111122223333'): 
   const out: Record<string, string> = {};
   for (const action of DESCRIBE_ACTIONS) {
     out[action] = (await call(url, action, {}, account)).replace(/<requestId>[^<]*<\/requestId>/, '');
+  }
+  // The attributes of every VPC, which no Describe without parameters shows.
+  for (const [, vpcId] of out.DescribeVpcs!.matchAll(/<vpcId>([^<]+)<\/vpcId>/g)) {
+    for (const attribute of ['enableDnsSupport', 'enableDnsHostnames', 'enableNetworkAddressUsageMetrics']) {
+      out[`DescribeVpcAttribute ${vpcId} ${attribute}`] = (await call(url, 'DescribeVpcAttribute', { VpcId: vpcId!, Attribute: attribute }, account)).replace(/<requestId>[^<]*<\/requestId>/, '');
+    }
   }
   return out;
 }

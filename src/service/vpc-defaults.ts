@@ -1,0 +1,242 @@
+import type { IpPermission, NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup } from '../../model/ec2-types.js';
+import { ApiError } from '../protocol/api-error.js';
+import type { Partition } from '../state/partition.js';
+import type { VpcRecord } from '../state/records.js';
+import type { CallContext, Handler, HandlerTable } from './call-context.js';
+import { describe, describeQuery, matchesNothing, type DescribeSource, type FilterTable } from './describe-engine.js';
+import type { ResourceKind } from './errors.js';
+import { derivedId, type IdKind } from './ids.js';
+import { vpcIpv6Block } from './vpcs.js';
+
+/**
+ * What every VPC comes with: a main route table, a default network ACL and a default security group.
+ * Terraform's aws_vpc reads all three on every refresh (DescribeRouteTables with `association.main`,
+ * DescribeNetworkAcls with `default`, DescribeSecurityGroups with `group-name=default`), so they are
+ * described exactly as EC2 describes a new VPC's. mirrorlite keeps none of them: each is derived
+ * from its VPC whenever it is described (the route table's and ACL's IDs from the VPC ID, the
+ * group's ID is the one the VPC record keeps), so they live and die with the VPC and cannot be
+ * changed or tagged. Subnets use the main route table implicitly (EC2 lists no association for
+ * that) and are associated with the default ACL explicitly (EC2 lists one per subnet).
+ */
+
+// --- Route tables ---
+
+function mainRouteTable(vpc: VpcRecord): RouteTable {
+  const RouteTableId = derivedId('route-table', vpc.VpcId);
+  const Routes: Route[] = [{ DestinationCidrBlock: vpc.CidrBlock, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }];
+  const ipv6 = vpcIpv6Block(vpc);
+  if (ipv6 !== undefined) Routes.push({ DestinationIpv6CidrBlock: ipv6, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' });
+  return {
+    Associations: [
+      {
+        Main: true,
+        RouteTableAssociationId: derivedId('route-table-association', vpc.VpcId),
+        RouteTableId,
+        AssociationState: { State: 'associated' },
+      },
+    ],
+    PropagatingVgws: [],
+    RouteTableId,
+    Routes,
+    Tags: [],
+    VpcId: vpc.VpcId,
+    OwnerId: vpc.OwnerId,
+  };
+}
+
+const associations = (t: RouteTable) => t.Associations ?? [];
+const routes = (t: RouteTable) => t.Routes ?? [];
+
+export const ROUTE_TABLE_FILTERS: FilterTable<RouteTable> = {
+  'association.gateway-id': (t) => associations(t).map((a) => a.GatewayId),
+  'association.route-table-association-id': (t) => associations(t).map((a) => a.RouteTableAssociationId),
+  'association.route-table-id': (t) => associations(t).map((a) => a.RouteTableId),
+  'association.subnet-id': (t) => associations(t).map((a) => a.SubnetId),
+  'association.main': (t) => associations(t).map((a) => a.Main),
+  'owner-id': (t) => t.OwnerId,
+  'route-table-id': (t) => t.RouteTableId,
+  'route.destination-cidr-block': (t) => routes(t).map((r) => r.DestinationCidrBlock),
+  'route.destination-ipv6-cidr-block': (t) => routes(t).map((r) => r.DestinationIpv6CidrBlock),
+  'route.destination-prefix-list-id': matchesNothing,
+  'route.egress-only-internet-gateway-id': matchesNothing,
+  'route.gateway-id': (t) => routes(t).map((r) => r.GatewayId),
+  'route.instance-id': matchesNothing,
+  'route.nat-gateway-id': matchesNothing,
+  'route.transit-gateway-id': matchesNothing,
+  'route.origin': (t) => routes(t).map((r) => r.Origin),
+  'route.state': (t) => routes(t).map((r) => r.State),
+  'route.vpc-peering-connection-id': matchesNothing,
+  'vpc-id': (t) => t.VpcId,
+};
+
+// --- Network ACLs ---
+
+/** Allow everything at rule 100 (101 for IPv6), deny the rest at 32767 (32768): egress, then ingress. */
+function defaultAclEntries(vpc: VpcRecord): NetworkAclEntry[] {
+  const ipv6 = vpcIpv6Block(vpc) !== undefined;
+  return [true, false].flatMap((Egress) => {
+    const entry = (RuleNumber: number, RuleAction: 'allow' | 'deny', family: 4 | 6): NetworkAclEntry =>
+      family === 4
+        ? { CidrBlock: '0.0.0.0/0', Egress, Protocol: '-1', RuleAction, RuleNumber }
+        : { Egress, Ipv6CidrBlock: '::/0', Protocol: '-1', RuleAction, RuleNumber };
+    return ipv6
+      ? [entry(100, 'allow', 4), entry(101, 'allow', 6), entry(32767, 'deny', 4), entry(32768, 'deny', 6)]
+      : [entry(100, 'allow', 4), entry(32767, 'deny', 4)];
+  });
+}
+
+function defaultNetworkAcl(partition: Partition, vpc: VpcRecord): NetworkAcl {
+  const NetworkAclId = derivedId('network-acl', vpc.VpcId);
+  return {
+    Associations: [...partition.subnets.pick(partition.subnetsByVpc.ids(vpc.VpcId))].map((subnet) => ({
+      NetworkAclAssociationId: derivedId('network-acl-association', subnet.SubnetId),
+      NetworkAclId,
+      SubnetId: subnet.SubnetId,
+    })),
+    Entries: defaultAclEntries(vpc),
+    IsDefault: true,
+    NetworkAclId,
+    Tags: [],
+    VpcId: vpc.VpcId,
+    OwnerId: vpc.OwnerId,
+  };
+}
+
+const entries = (a: NetworkAcl) => a.Entries ?? [];
+const aclAssociations = (a: NetworkAcl) => a.Associations ?? [];
+
+export const NETWORK_ACL_FILTERS: FilterTable<NetworkAcl> = {
+  'association.association-id': (a) => aclAssociations(a).map((x) => x.NetworkAclAssociationId),
+  'association.network-acl-id': (a) => aclAssociations(a).map((x) => x.NetworkAclId),
+  'association.subnet-id': (a) => aclAssociations(a).map((x) => x.SubnetId),
+  default: (a) => a.IsDefault,
+  'entry.cidr': (a) => entries(a).map((e) => e.CidrBlock),
+  'entry.icmp.code': (a) => entries(a).map((e) => e.IcmpTypeCode?.Code),
+  'entry.icmp.type': (a) => entries(a).map((e) => e.IcmpTypeCode?.Type),
+  'entry.ipv6-cidr': (a) => entries(a).map((e) => e.Ipv6CidrBlock),
+  'entry.port-range.from': (a) => entries(a).map((e) => e.PortRange?.From),
+  'entry.port-range.to': (a) => entries(a).map((e) => e.PortRange?.To),
+  'entry.protocol': (a) => entries(a).map((e) => e.Protocol),
+  'entry.rule-action': (a) => entries(a).map((e) => e.RuleAction),
+  'entry.egress': (a) => entries(a).map((e) => e.Egress),
+  'entry.rule-number': (a) => entries(a).map((e) => e.RuleNumber),
+  'network-acl-id': (a) => a.NetworkAclId,
+  'owner-id': (a) => a.OwnerId,
+  'vpc-id': (a) => a.VpcId,
+};
+
+// --- Security groups ---
+
+/** Inbound from the group itself, outbound to everywhere (and to ::/0 when the VPC has IPv6). */
+function defaultSecurityGroup({ region }: CallContext, vpc: VpcRecord): SecurityGroup {
+  const GroupId = vpc.defaultSecurityGroupId;
+  const allTraffic = (rest: Partial<IpPermission>): IpPermission => ({
+    IpProtocol: '-1',
+    UserIdGroupPairs: [],
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    ...rest,
+  });
+  return {
+    GroupId,
+    IpPermissionsEgress: [
+      allTraffic({
+        IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+        ...(vpcIpv6Block(vpc) !== undefined ? { Ipv6Ranges: [{ CidrIpv6: '::/0' }] } : {}),
+      }),
+    ],
+    Tags: [],
+    VpcId: vpc.VpcId,
+    SecurityGroupArn: `arn:aws:ec2:${region}:${vpc.OwnerId}:security-group/${GroupId}`,
+    OwnerId: vpc.OwnerId,
+    GroupName: 'default',
+    Description: 'default VPC security group',
+    IpPermissions: [allTraffic({ UserIdGroupPairs: [{ UserId: vpc.OwnerId, GroupId }] })],
+  };
+}
+
+const inbound = (g: SecurityGroup) => g.IpPermissions ?? [];
+const outbound = (g: SecurityGroup) => g.IpPermissionsEgress ?? [];
+
+/** The `ip-permission.*` filters, over inbound or outbound rules. */
+function permissionFilters(prefix: string, rules: (g: SecurityGroup) => IpPermission[]): FilterTable<SecurityGroup> {
+  return {
+    [`${prefix}.cidr`]: (g) => rules(g).flatMap((p) => (p.IpRanges ?? []).map((r) => r.CidrIp)),
+    [`${prefix}.from-port`]: (g) => rules(g).map((p) => p.FromPort),
+    [`${prefix}.group-id`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupId)),
+    [`${prefix}.group-name`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupName)),
+    [`${prefix}.ipv6-cidr`]: (g) => rules(g).flatMap((p) => (p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)),
+    [`${prefix}.prefix-list-id`]: (g) => rules(g).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId)),
+    [`${prefix}.protocol`]: (g) => rules(g).map((p) => p.IpProtocol),
+    [`${prefix}.to-port`]: (g) => rules(g).map((p) => p.ToPort),
+    [`${prefix}.user-id`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.UserId)),
+  };
+}
+
+export const SECURITY_GROUP_FILTERS: FilterTable<SecurityGroup> = {
+  description: (g) => g.Description,
+  ...permissionFilters('egress.ip-permission', outbound),
+  'group-id': (g) => g.GroupId,
+  'group-name': (g) => g.GroupName,
+  ...permissionFilters('ip-permission', inbound),
+  'owner-id': (g) => g.OwnerId,
+  'vpc-id': (g) => g.VpcId,
+};
+
+/**
+ * GroupNames name groups of the default VPC, and a mirrorlite account has no default VPC (see
+ * vpcs.ts). EC2 answers this code when an account without one names a group; non-default VPCs'
+ * groups are found with the `group-name` filter.
+ */
+const noDefaultVpc = () => new ApiError('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
+
+// --- Describe ---
+
+/** A Describe over one derived resource per VPC, in the VPCs' creation order. */
+function perVpc<T>(
+  partition: Partition,
+  kind: ResourceKind & IdKind,
+  make: (vpc: VpcRecord) => T,
+  idOf: (item: T) => string,
+  filters: FilterTable<T>,
+): DescribeSource<T> {
+  const all = function* () {
+    for (const vpc of partition.vpcs.values()) yield make(vpc);
+  };
+  return {
+    kind,
+    all,
+    idOf,
+    has: (id) => [...all()].some((item) => idOf(item) === id),
+    filters,
+    tagsOf: () => [],
+  };
+}
+
+const describeRouteTables: Handler<'DescribeRouteTables'> = (input, context) => {
+  const source = perVpc(context.partition, 'route-table', mainRouteTable, (t) => t.RouteTableId!, ROUTE_TABLE_FILTERS);
+  const page = describe(context, source, describeQuery(input, 'RouteTableIds'));
+  return { RouteTables: page.items, NextToken: page.nextToken };
+};
+
+const describeNetworkAcls: Handler<'DescribeNetworkAcls'> = (input, context) => {
+  const make = (vpc: VpcRecord) => defaultNetworkAcl(context.partition, vpc);
+  const source = perVpc(context.partition, 'network-acl', make, (a) => a.NetworkAclId!, NETWORK_ACL_FILTERS);
+  const page = describe(context, source, describeQuery(input, 'NetworkAclIds'));
+  return { NetworkAcls: page.items, NextToken: page.nextToken };
+};
+
+const describeSecurityGroups: Handler<'DescribeSecurityGroups'> = (input, context) => {
+  if (input.GroupNames?.length) throw noDefaultVpc();
+  const make = (vpc: VpcRecord) => defaultSecurityGroup(context, vpc);
+  const source = perVpc(context.partition, 'security-group', make, (g) => g.GroupId!, SECURITY_GROUP_FILTERS);
+  const page = describe(context, source, describeQuery(input, 'GroupIds'));
+  return { SecurityGroups: page.items, NextToken: page.nextToken };
+};
+
+export const vpcDefaultHandlers: HandlerTable = {
+  DescribeRouteTables: describeRouteTables,
+  DescribeNetworkAcls: describeNetworkAcls,
+  DescribeSecurityGroups: describeSecurityGroups,
+};
