@@ -3,25 +3,13 @@
 // in-place update of the session (target, filter, number, length, VNI) with its description removed
 // (the provider sends RemoveField.1=description); destroy.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { test } from 'node:test';
+import { providerFor, terraformAgainstServer, terraformMissing, type TerraformVars } from './support/terraform.js';
 import { call, field } from './support/topology.js';
 
-const PLUGIN_DIR = '/opt/tf-plugins';
-const terraformMissing = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0 || !existsSync(PLUGIN_DIR);
 const ACCOUNT = '333300000001';
 
-const CONFIG = `
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-variable "endpoint" { type = string }
+const CONFIG = `${providerFor(ACCOUNT)}
 variable "source_eni" { type = string }
 variable "appliance_eni" { type = string }
 variable "use_nlb" { type = bool }
@@ -37,18 +25,6 @@ variable "vni" {
 variable "description" {
   type    = string
   default = null
-}
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "${ACCOUNT}"
-  secret_key                  = "secret"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    ec2 = var.endpoint
-  }
 }
 resource "aws_ec2_traffic_mirror_filter" "web" {
   description      = "web traffic"
@@ -101,45 +77,22 @@ output "session_id" { value = aws_ec2_traffic_mirror_session.web.id }
 output "vni" { value = aws_ec2_traffic_mirror_session.web.virtual_network_id }
 `;
 
-let server: ServerProcess;
-let dir: string;
-before(async () => {
-  if (terraformMissing) return;
-  server = await startServerProcess();
-  dir = mkdtempSync(join(tmpdir(), 'mirrorlite-terraform-'));
-  writeFileSync(join(dir, 'main.tf'), CONFIG);
-});
-after(async () => {
-  if (terraformMissing) return;
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function terraform(args: string[], vars: Record<string, string | number | boolean | null> = {}) {
-  const varArgs = Object.entries(vars)
-    .filter(([, value]) => value !== null)
-    .flatMap(([name, value]) => ['-var', `${name}=${value}`]);
-  const flags = args[0] === 'output' ? ['-no-color'] : ['-input=false', '-no-color', ...varArgs];
-  const result = spawnSync('terraform', [...args, ...flags], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
-  });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
-}
+const setup = terraformAgainstServer(CONFIG);
+const terraform = (args: string[], vars: TerraformVars = {}) => setup.dir().run(args, vars);
 
 async function describeSession(id: string): Promise<string> {
-  return call(server.url, 'DescribeTrafficMirrorSessions', { 'TrafficMirrorSessionId.1': id }, ACCOUNT);
+  return call(setup.server().url, 'DescribeTrafficMirrorSessions', { 'TrafficMirrorSessionId.1': id }, ACCOUNT);
 }
 
-test('Terraform creates, reads back, updates in place and destroys traffic mirroring', { skip: terraformMissing && 'terraform or its AWS provider (/opt/tf-plugins) is not installed', timeout: 300_000 }, async () => {
+test('Terraform creates, reads back, updates in place and destroys traffic mirroring', { skip: terraformMissing, timeout: 300_000 }, async () => {
+  const server = setup.server();
   const ec2 = (action: string, params: Record<string, string | number> = {}) => call(server.url, action, params, ACCOUNT);
   const vpc = field(await ec2('CreateVpc', { CidrBlock: '10.0.0.0/16' }), 'vpcId');
   const subnet = field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24' }), 'subnetId');
   const sourceEni = field(await ec2('CreateNetworkInterface', { SubnetId: subnet }), 'networkInterfaceId');
   const applianceEni = field(await ec2('CreateNetworkInterface', { SubnetId: subnet }), 'networkInterfaceId');
 
-  const init = terraform(['init', `-plugin-dir=${PLUGIN_DIR}`]);
+  const init = setup.dir().init();
   assert.equal(init.status, 0, init.output);
 
   const base = { endpoint: server.url, source_eni: sourceEni, appliance_eni: applianceEni };

@@ -1,0 +1,78 @@
+// Terraform's AWS provider, unmodified, building its own network under a mirror session: aws_vpc
+// (which reads the VPC's attributes, main route table, default network ACL and default security
+// group on every refresh, and sets enable_dns_hostnames with ModifyVpcAttribute), aws_subnet and
+// aws_network_interface; a clean plan (what it reads back equals what it wrote); destroy.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { providerFor, terraformAgainstServer, terraformMissing } from './support/terraform.js';
+import { call } from './support/topology.js';
+
+const ACCOUNT = '333300000002';
+
+// The provider waits 10 s after each ModifyVpcAttribute and after an IPv6 block is associated (as it
+// does against AWS), and every command spends seconds starting it: one attribute is set, IPv6 is
+// left to the boto3 suites, and the outputs are read off apply's own.
+const CONFIG = `${providerFor(ACCOUNT)}
+resource "aws_vpc" "lab" {
+  cidr_block           = "10.8.0.0/16"
+  enable_dns_hostnames = true
+  tags                 = { Name = "lab" }
+}
+resource "aws_subnet" "lab" {
+  vpc_id     = aws_vpc.lab.id
+  cidr_block = "10.8.1.0/24"
+}
+resource "aws_network_interface" "web" {
+  subnet_id = aws_subnet.lab.id
+}
+resource "aws_network_interface" "appliance" {
+  subnet_id   = aws_subnet.lab.id
+  private_ips = ["10.8.1.50"]
+  tags        = { Name = "appliance" }
+}
+resource "aws_ec2_traffic_mirror_target" "appliance" {
+  network_interface_id = aws_network_interface.appliance.id
+}
+resource "aws_ec2_traffic_mirror_filter" "all" {}
+resource "aws_ec2_traffic_mirror_session" "web" {
+  network_interface_id     = aws_network_interface.web.id
+  traffic_mirror_target_id = aws_ec2_traffic_mirror_target.appliance.id
+  traffic_mirror_filter_id = aws_ec2_traffic_mirror_filter.all.id
+  session_number           = 1
+}
+output "vpc" {
+  value = join(" ", [aws_vpc.lab.id, aws_vpc.lab.main_route_table_id, aws_vpc.lab.default_network_acl_id, aws_vpc.lab.default_security_group_id])
+}
+`;
+
+const setup = terraformAgainstServer(CONFIG);
+
+test('Terraform builds its own VPC, subnet and interfaces under a session, reads them back unchanged and destroys them', { skip: terraformMissing, timeout: 300_000 }, async () => {
+  const server = setup.server();
+  const dir = setup.dir();
+  const ec2 = (action: string, params: Record<string, string> = {}) => call(server.url, action, params, ACCOUNT);
+  const vars = { endpoint: server.url };
+  const init = dir.init();
+  assert.equal(init.status, 0, init.output);
+
+  const apply = dir.run(['apply', '-auto-approve'], vars);
+  assert.equal(apply.status, 0, apply.output);
+  assert.match(apply.output, /Resources: 7 added, 0 changed, 0 destroyed/);
+  const [vpcId, routeTable, acl, group] = /vpc = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
+  assert.match(vpcId!, /^vpc-[0-9a-f]{17}$/);
+  assert.match(await ec2('DescribeRouteTables', { 'RouteTableId.1': routeTable! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
+  assert.match(await ec2('DescribeNetworkAcls', { 'NetworkAclId.1': acl! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
+  assert.match(await ec2('DescribeSecurityGroups', { 'GroupId.1': group! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
+  assert.match(await ec2('DescribeNetworkInterfaces'), new RegExp(`<groupId>${group}</groupId>`), 'the interfaces joined the default group');
+  assert.match(await ec2('DescribeVpcAttribute', { VpcId: vpcId!, Attribute: 'enableDnsHostnames' }), /<enableDnsHostnames><value>true<\/value>/);
+
+  const clean = dir.run(['plan', '-detailed-exitcode'], vars);
+  assert.equal(clean.status, 0, clean.output);
+
+  const destroy = dir.run(['destroy', '-auto-approve'], vars);
+  assert.equal(destroy.status, 0, destroy.output);
+  assert.match(destroy.output, /Resources: 7 destroyed/);
+  for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeNetworkInterfaces', 'DescribeTrafficMirrorSessions', 'DescribeRouteTables']) {
+    assert.match(await ec2(action), /Set\/>/, `${action} is empty after destroy`);
+  }
+});
