@@ -17,7 +17,8 @@ import { inCreationOrder, type PersistedRecord } from './store.js';
  *   }
  *
  * `kind` is one of STATE_KINDS; `record` is the resource as the API describes it plus mirrorlite's
- * internal fields (`seq`, the creation order; `mtu`; `defaultSecurityGroupId`), or for
+ * internal fields (`seq`, the creation order; `mtu`; `defaultSecurityGroupId`; a VPC's three
+ * attributes once ModifyVpcAttribute has set them, `enableDnsSupport` and the like), or for
  * `client-token` the answer a retried create gets. Records of one account and region are in
  * creation order.
  */
