@@ -1,8 +1,8 @@
-import { invalidValueFor } from '../protocol/api-error.js';
+import { invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { MemberRule } from '../protocol/input-validator.js';
 import { parseCidr, parseIp } from '../dataplane/cidr.js';
 import { MAX_IPV4_PREFIX, MIN_IPV4_PREFIX, parseIpv4Cidr } from './address-allocation.js';
-import { notSupportedByMirrorlite } from './errors.js';
+import { invalidParameterCombination, notSupportedByMirrorlite } from './errors.js';
 
 /** Building blocks for the validation table: each names the parameter and the value it refuses. */
 
@@ -66,3 +66,19 @@ export const ipv4BlockOfAllowedSize =
     const { prefixLength } = parseIpv4Cidr(value as string)!;
     if (prefixLength < MIN_IPV4_PREFIX || prefixLength > MAX_IPV4_PREFIX) throw outOfRange(value as string);
   };
+
+/**
+ * "You can only modify one attribute at a time" (ModifyVpcAttribute, ModifySubnetAttribute,
+ * ModifyNetworkInterfaceAttribute): the one member of `attributes` that `input` sets. Two or more
+ * are InvalidParameterCombination with the message EC2 gives for VPCs ("Fields for multiple
+ * attribute types specified: enableDnsHostnames, enableDnsSupport"); none is MissingParameter.
+ */
+export function oneAttribute<I extends object, K extends keyof I & string>(input: I, attributes: readonly K[]): K {
+  const given = attributes.filter((name) => input[name] !== undefined);
+  if (given.length > 1) {
+    const names = given.map((name) => name[0]!.toLowerCase() + name.slice(1));
+    throw invalidParameterCombination(`Fields for multiple attribute types specified: ${names.join(', ')}`);
+  }
+  if (given.length === 0) throw missingParameter(`${attributes.slice(0, -1).join(', ')} or ${attributes.at(-1)}`);
+  return given[0]!;
+}

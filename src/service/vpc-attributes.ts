@@ -1,10 +1,10 @@
-import type { AttributeBooleanValue, VpcAttributeName } from '../../model/ec2-types.js';
+import type { VpcAttributeName } from '../../model/ec2-types.js';
 import { missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
 import type { VpcRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
-import { invalidParameterCombination } from './errors.js';
 import { existing } from './lookups.js';
+import { oneAttribute } from './rule-helpers.js';
 
 /**
  * DescribeVpcAttribute and ModifyVpcAttribute: the three boolean attributes of a VPC that Terraform's
@@ -31,16 +31,13 @@ const describeVpcAttribute: Handler<'DescribeVpcAttribute'> = (input, { partitio
   return { VpcId: vpc.VpcId, [ATTRIBUTES[input.Attribute].member]: { Value: vpcAttribute(vpc, input.Attribute) } };
 };
 
-/** The attributes a ModifyVpcAttribute call sets, in the order EC2 names them in its error. */
-function attributesSet(input: Partial<Record<AttributeMember, AttributeBooleanValue>>): VpcAttributeName[] {
-  return (Object.keys(ATTRIBUTES) as VpcAttributeName[]).filter((name) => input[ATTRIBUTES[name].member] !== undefined);
-}
+const ATTRIBUTE_MEMBERS = Object.values(ATTRIBUTES).map((attribute) => attribute.member);
 
 /** "You can only modify one attribute at a time." */
 const modifyVpcAttribute: Handler<'ModifyVpcAttribute'> = (input, { partition }) => {
   const vpc = existing(partition.vpcs, 'vpc', input.VpcId);
-  const [name] = attributesSet(input);
-  const { member, field } = ATTRIBUTES[name!];
+  const member = oneAttribute(input, ATTRIBUTE_MEMBERS);
+  const { field } = Object.values(ATTRIBUTES).find((attribute) => attribute.member === member)!;
   const value = input[member]!.Value;
   if (value === undefined) throw missingParameter(`${member}.Value`);
   partition.vpcs.put({ ...vpc, [field]: value });
@@ -54,11 +51,6 @@ export const vpcAttributeHandlers: HandlerTable = {
 
 export const vpcAttributeRules: ExtraRules = {
   structures: {
-    ModifyVpcAttributeRequest: (input) => {
-      const names = attributesSet(input);
-      // The message AWS gives, e.g. "Fields for multiple attribute types specified: enableDnsHostnames, enableDnsSupport".
-      if (names.length > 1) throw invalidParameterCombination(`Fields for multiple attribute types specified: ${names.join(', ')}`);
-      if (names.length === 0) throw missingParameter('EnableDnsHostnames, EnableDnsSupport or EnableNetworkAddressUsageMetrics');
-    },
+    ModifyVpcAttributeRequest: (input) => void oneAttribute(input, ATTRIBUTE_MEMBERS),
   },
 };
