@@ -52,9 +52,11 @@ export const OPERATIONS = [
   'CreateSubnet',
   'DescribeSubnets',
   'DeleteSubnet',
+  'ModifySubnetAttribute',
   'CreateNetworkInterface',
   'DescribeNetworkInterfaces',
   'DeleteNetworkInterface',
+  'ModifyNetworkInterfaceAttribute',
   // Tags.
   'CreateTags',
   'DeleteTags',

@@ -16,6 +16,10 @@ export interface AttributeBooleanValue {
   Value?: boolean;
 }
 
+export interface AttributeValue {
+  Value?: string;
+}
+
 export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
 
 export interface BlockPublicAccessStates {
@@ -388,6 +392,15 @@ export interface DescribeVpcsResult {
   Vpcs?: Vpc[];
 }
 
+export interface EnaSrdSpecification {
+  EnaSrdEnabled?: boolean;
+  EnaSrdUdpSpecification?: EnaSrdUdpSpecification;
+}
+
+export interface EnaSrdUdpSpecification {
+  EnaSrdUdpEnabled?: boolean;
+}
+
 export interface Filter {
   Name?: string;
   Values?: string[];
@@ -448,6 +461,34 @@ export interface Ipv6PrefixSpecificationRequest {
 export interface Ipv6Range {
   Description?: string;
   CidrIpv6?: string;
+}
+
+export interface ModifyNetworkInterfaceAttributeRequest {
+  EnaSrdSpecification?: EnaSrdSpecification;
+  EnablePrimaryIpv6?: boolean;
+  ConnectionTrackingSpecification?: ConnectionTrackingSpecificationRequest;
+  AssociatePublicIpAddress?: boolean;
+  AssociatedSubnetIds?: string[];
+  DryRun?: boolean;
+  NetworkInterfaceId: string;
+  Description?: AttributeValue;
+  SourceDestCheck?: AttributeBooleanValue;
+  Groups?: string[];
+  Attachment?: NetworkInterfaceAttachmentChanges;
+}
+
+export interface ModifySubnetAttributeRequest {
+  AssignIpv6AddressOnCreation?: AttributeBooleanValue;
+  MapPublicIpOnLaunch?: AttributeBooleanValue;
+  SubnetId: string;
+  MapCustomerOwnedIpOnLaunch?: AttributeBooleanValue;
+  CustomerOwnedIpv4Pool?: string;
+  EnableDns64?: AttributeBooleanValue;
+  PrivateDnsHostnameTypeOnLaunch?: HostnameType;
+  EnableResourceNameDnsARecordOnLaunch?: AttributeBooleanValue;
+  EnableResourceNameDnsAAAARecordOnLaunch?: AttributeBooleanValue;
+  EnableLniAtDeviceIndex?: number;
+  DisableLniAtDeviceIndex?: AttributeBooleanValue;
 }
 
 export interface ModifyTrafficMirrorFilterNetworkServicesRequest {
@@ -586,6 +627,13 @@ export interface NetworkInterfaceAttachment {
   Status?: AttachmentStatus;
   EnaSrdSpecification?: AttachmentEnaSrdSpecification;
   EnaQueueCount?: number;
+}
+
+export interface NetworkInterfaceAttachmentChanges {
+  DefaultEnaQueueCount?: boolean;
+  EnaQueueCount?: number;
+  AttachmentId?: string;
+  DeleteOnTermination?: boolean;
 }
 
 export type NetworkInterfaceCreationType = "efa" | "efa-only" | "branch" | "trunk";
@@ -977,6 +1025,8 @@ export interface Operations {
   DescribeTrafficMirrorTargets: { input: DescribeTrafficMirrorTargetsRequest; output: DescribeTrafficMirrorTargetsResult };
   DescribeVpcAttribute: { input: DescribeVpcAttributeRequest; output: DescribeVpcAttributeResult };
   DescribeVpcs: { input: DescribeVpcsRequest; output: DescribeVpcsResult };
+  ModifyNetworkInterfaceAttribute: { input: ModifyNetworkInterfaceAttributeRequest; output: Record<string, never> };
+  ModifySubnetAttribute: { input: ModifySubnetAttributeRequest; output: Record<string, never> };
   ModifyTrafficMirrorFilterNetworkServices: { input: ModifyTrafficMirrorFilterNetworkServicesRequest; output: ModifyTrafficMirrorFilterNetworkServicesResult };
   ModifyTrafficMirrorFilterRule: { input: ModifyTrafficMirrorFilterRuleRequest; output: ModifyTrafficMirrorFilterRuleResult };
   ModifyTrafficMirrorSession: { input: ModifyTrafficMirrorSessionRequest; output: ModifyTrafficMirrorSessionResult };

@@ -53,7 +53,7 @@ const MAX_ADDRESSES_PER_FAMILY = 50;
 /** "Security groups per network interface": 5 by default. */
 const MAX_SECURITY_GROUPS = 5;
 
-const MAX_DESCRIPTION_LENGTH = 255;
+export const MAX_DESCRIPTION_LENGTH = 255;
 
 const outsideSubnet = (address: string) => invalidParameterValue(`Address ${address} does not fall within the subnet's address range`);
 
@@ -124,7 +124,7 @@ function ipv6Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecor
  * security groups, so any other well-formed group ID is taken as one of the VPC's, without a name;
  * the default group of another VPC is refused as EC2 refuses a group of another network.
  */
-function securityGroups(groupIds: readonly string[] | undefined, vpc: VpcRecord, subnetId: string, partition: Partition): GroupIdentifier[] {
+export function securityGroups(groupIds: readonly string[] | undefined, vpc: VpcRecord, subnetId: string, partition: Partition): GroupIdentifier[] {
   const ids = [...new Set(groupIds ?? [])];
   if (ids.length === 0) return [{ GroupId: vpc.defaultSecurityGroupId, GroupName: 'default' }];
   return ids.map((GroupId) => {
@@ -251,7 +251,7 @@ const notNegative: MemberRule = (value, path) => {
   if ((value as number) < 0) throw invalidValueFor(path, value, 'It must not be negative.');
 };
 
-const securityGroupIds: MemberRule = (value) => {
+export const securityGroupIds: MemberRule = (value) => {
   const ids = value as string[];
   const malformed = ids.find((id) => !isIdOf('security-group', id));
   if (malformed !== undefined) throw malformedGroupId(malformed);

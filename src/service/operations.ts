@@ -1,6 +1,8 @@
 import type { OperationName } from '../../model/ec2-types.js';
 import type { HandlerTable } from './call-context.js';
+import { networkInterfaceAttributeHandlers } from './network-interface-attributes.js';
 import { NETWORK_INTERFACE_FILTERS, networkInterfaceHandlers } from './network-interfaces.js';
+import { subnetAttributeHandlers } from './subnet-attributes.js';
 import { SUBNET_FILTERS, subnetHandlers } from './subnets.js';
 import { TAG_FILTERS, tagHandlers } from './tags.js';
 import { TRAFFIC_MIRROR_FILTER_RULE_FILTERS, trafficMirrorFilterRuleHandlers } from './traffic-mirror-filter-rules.js';
@@ -17,7 +19,9 @@ export const handlers: HandlerTable = {
   ...vpcAttributeHandlers,
   ...vpcDefaultHandlers,
   ...subnetHandlers,
+  ...subnetAttributeHandlers,
   ...networkInterfaceHandlers,
+  ...networkInterfaceAttributeHandlers,
   ...trafficMirrorTargetHandlers,
   ...trafficMirrorFilterHandlers,
   ...trafficMirrorFilterRuleHandlers,

@@ -1,6 +1,8 @@
 import type { ExtraRules } from '../protocol/input-validator.js';
 import { commonRules } from './common-rules.js';
+import { networkInterfaceAttributeRules } from './network-interface-attributes.js';
 import { networkInterfaceRules } from './network-interfaces.js';
+import { subnetAttributeRules } from './subnet-attributes.js';
 import { subnetRules } from './subnets.js';
 import { tagRules } from './tags.js';
 import { trafficMirrorFilterRuleRules } from './traffic-mirror-filter-rules.js';
@@ -19,7 +21,9 @@ export const validationRules: ExtraRules = merge([
   vpcRules,
   vpcAttributeRules,
   subnetRules,
+  subnetAttributeRules,
   networkInterfaceRules,
+  networkInterfaceAttributeRules,
   trafficMirrorTargetRules,
   trafficMirrorFilterRules,
   trafficMirrorFilterRuleRules,
