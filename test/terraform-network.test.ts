@@ -1,7 +1,9 @@
 // Terraform's AWS provider, unmodified, building its own network under a mirror session: aws_vpc
 // (which reads the VPC's attributes, main route table, default network ACL and default security
-// group on every refresh, and sets enable_dns_hostnames with ModifyVpcAttribute), aws_subnet and
-// aws_network_interface; a clean plan (what it reads back equals what it wrote); destroy.
+// group on every refresh, and sets enable_dns_hostnames with ModifyVpcAttribute), aws_subnet
+// (map_public_ip_on_launch: ModifySubnetAttribute) and aws_network_interface (source_dest_check,
+// description: ModifyNetworkInterfaceAttribute); a clean plan (what it reads back equals what it
+// wrote); destroy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { providerFor, terraformAgainstServer, terraformMissing } from './support/terraform.js';
@@ -19,16 +21,19 @@ resource "aws_vpc" "lab" {
   tags                 = { Name = "lab" }
 }
 resource "aws_subnet" "lab" {
-  vpc_id     = aws_vpc.lab.id
-  cidr_block = "10.8.1.0/24"
+  vpc_id                  = aws_vpc.lab.id
+  cidr_block              = "10.8.1.0/24"
+  map_public_ip_on_launch = true
 }
 resource "aws_network_interface" "web" {
   subnet_id = aws_subnet.lab.id
 }
 resource "aws_network_interface" "appliance" {
-  subnet_id   = aws_subnet.lab.id
-  private_ips = ["10.8.1.50"]
-  tags        = { Name = "appliance" }
+  subnet_id         = aws_subnet.lab.id
+  private_ips       = ["10.8.1.50"]
+  source_dest_check = false
+  description       = "ids appliance"
+  tags              = { Name = "appliance" }
 }
 resource "aws_ec2_traffic_mirror_target" "appliance" {
   network_interface_id = aws_network_interface.appliance.id
@@ -65,6 +70,9 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
   assert.match(await ec2('DescribeSecurityGroups', { 'GroupId.1': group! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
   assert.match(await ec2('DescribeNetworkInterfaces'), new RegExp(`<groupId>${group}</groupId>`), 'the interfaces joined the default group');
   assert.match(await ec2('DescribeVpcAttribute', { VpcId: vpcId!, Attribute: 'enableDnsHostnames' }), /<enableDnsHostnames><value>true<\/value>/);
+  // Set after create with ModifySubnetAttribute and ModifyNetworkInterfaceAttribute.
+  assert.match(await ec2('DescribeSubnets'), /<mapPublicIpOnLaunch>true<\/mapPublicIpOnLaunch>/);
+  assert.match(await ec2('DescribeNetworkInterfaces', { 'Filter.1.Name': 'description', 'Filter.1.Value.1': 'ids appliance' }), /<sourceDestCheck>false<\/sourceDestCheck>/);
 
   const clean = dir.run(['plan', '-detailed-exitcode'], vars);
   assert.equal(clean.status, 0, clean.output);
