@@ -37,8 +37,8 @@ export const RESOURCE_ERRORS = {
   'route-table': { notFound: 'InvalidRouteTableID.NotFound', malformed: 'InvalidRouteTableId.Malformed', noun: 'routeTable' },
   // EC2 has no Malformed code for network ACL IDs.
   'network-acl': { notFound: 'InvalidNetworkAclID.NotFound', malformed: 'InvalidNetworkAclID.NotFound', noun: 'networkAcl' },
-  // "The security group 'sg-…' does not exist": no "ID" in this one's message.
-  'security-group': { notFound: 'InvalidGroup.NotFound', malformed: 'InvalidGroupId.Malformed', noun: 'security group', label: 'security group' },
+  // "The security group 'sg-…' does not exist": no "ID" in this one's message; its Malformed message says what it expects.
+  'security-group': { notFound: 'InvalidGroup.NotFound', malformed: 'InvalidGroupId.Malformed', noun: 'security group', label: 'security group', expecting: 'sg-...' },
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_ERRORS;
@@ -51,14 +51,13 @@ export function notFound(kind: ResourceKind, ids: string | readonly string[]): A
     list.length === 1
       ? `The ${label} '${list[0]}' does not exist`
       : `The ${label}s '${list.join(', ')}' do not exist`;
-  const code = entry.notFound;
-  return new ApiError(code, message);
+  return new ApiError(entry.notFound, message);
 }
 
 export function malformedId(kind: ResourceKind, id: string): ApiError {
-  if (RESOURCE_ERRORS[kind].malformed === RESOURCE_ERRORS[kind].notFound) return notFound(kind, id);
-  if (kind === 'security-group') return malformedGroupId(id);
-  return new ApiError(RESOURCE_ERRORS[kind].malformed, `Invalid id: "${id}"`);
+  const entry: { notFound: string; malformed: string; expecting?: string } = RESOURCE_ERRORS[kind];
+  if (entry.malformed === entry.notFound) return notFound(kind, id);
+  return new ApiError(entry.malformed, `Invalid id: "${id}"${entry.expecting ? ` (expecting "${entry.expecting}")` : ''}`);
 }
 
 export const invalidId = (id: string) => new ApiError('InvalidID', `The ID '${id}' is not valid`);
@@ -109,7 +108,7 @@ export const invalidSubnetIpv6Range = (cidr: string) => new ApiError('InvalidSub
 export const privateIpAddressLimitExceeded = (limit: number) =>
   new ApiError('PrivateIpAddressLimitExceeded', `Number of private addresses will exceed limit: a network interface has at most ${limit}.`);
 
-export const malformedGroupId = (id: string) => new ApiError('InvalidGroupId.Malformed', `Invalid id: "${id}" (expecting "sg-...")`);
+export const malformedGroupId = (id: string) => malformedId('security-group', id);
 
 export const securityGroupsPerInterfaceLimitExceeded = (limit: number) =>
   new ApiError('SecurityGroupsPerInterfaceLimitExceeded', `The maximum number of security groups per interface (${limit}) has been reached.`);
