@@ -1,12 +1,11 @@
 import type { ModifyNetworkInterfaceAttributeRequest } from '../../model/ec2-types.js';
-import { missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { existing } from './lookups.js';
 import { MAX_DESCRIPTION_LENGTH, securityGroupIds, securityGroups } from './network-interfaces.js';
-import { maxLength, notSupported, oneAttribute } from './rule-helpers.js';
+import { attributeBoolean, maxLength, notSupported, oneAttribute } from './rule-helpers.js';
 
 /**
  * ModifyNetworkInterfaceAttribute: what Terraform's aws_network_interface changes in place
@@ -24,11 +23,8 @@ function changed(eni: NetworkInterfaceRecord, input: ModifyNetworkInterfaceAttri
       return { ...eni, ConnectionTrackingConfiguration: { ...eni.ConnectionTrackingConfiguration, ...input.ConnectionTrackingSpecification } };
     case 'Description':
       return { ...eni, Description: input.Description!.Value ?? '' };
-    case 'SourceDestCheck': {
-      const value = input.SourceDestCheck!.Value;
-      if (value === undefined) throw missingParameter('SourceDestCheck.Value');
-      return { ...eni, SourceDestCheck: value };
-    }
+    case 'SourceDestCheck':
+      return { ...eni, SourceDestCheck: attributeBoolean(input.SourceDestCheck!, 'SourceDestCheck') };
     case 'Groups':
       return { ...eni, Groups: securityGroups(input.Groups, partition.vpcs.get(eni.VpcId)!, eni.SubnetId, partition) };
   }

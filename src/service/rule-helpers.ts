@@ -1,3 +1,4 @@
+import type { AttributeBooleanValue } from '../../model/ec2-types.js';
 import { invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { MemberRule } from '../protocol/input-validator.js';
 import { parseCidr, parseIp } from '../dataplane/cidr.js';
@@ -81,4 +82,10 @@ export function oneAttribute<I extends object, K extends keyof I & string>(input
   }
   if (given.length === 0) throw missingParameter(`${attributes.slice(0, -1).join(', ')} or ${attributes.at(-1)}`);
   return given[0]!;
+}
+
+/** The value of an AttributeBooleanValue member (`Member.Value`), which a Modify call must give. */
+export function attributeBoolean(attribute: AttributeBooleanValue, member: string): boolean {
+  if (attribute.Value === undefined) throw missingParameter(`${member}.Value`);
+  return attribute.Value;
 }

@@ -1,10 +1,9 @@
 import type { ModifySubnetAttributeRequest } from '../../model/ec2-types.js';
-import { missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
 import type { SubnetRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { existing } from './lookups.js';
-import { notSupported, oneAttribute } from './rule-helpers.js';
+import { attributeBoolean, notSupported, oneAttribute } from './rule-helpers.js';
 
 /**
  * ModifySubnetAttribute: what Terraform's aws_subnet sets after CreateSubnet (map_public_ip_on_launch,
@@ -29,8 +28,7 @@ function changed(subnet: SubnetRecord, input: ModifySubnetAttributeRequest): Sub
   if (member === 'PrivateDnsHostnameTypeOnLaunch') {
     return { ...subnet, PrivateDnsNameOptionsOnLaunch: { ...subnet.PrivateDnsNameOptionsOnLaunch, HostnameType: input.PrivateDnsHostnameTypeOnLaunch! } };
   }
-  const value = input[member]!.Value;
-  if (value === undefined) throw missingParameter(`${member}.Value`);
+  const value = attributeBoolean(input[member]!, member);
   switch (member) {
     case 'EnableResourceNameDnsARecordOnLaunch':
       return { ...subnet, PrivateDnsNameOptionsOnLaunch: { ...subnet.PrivateDnsNameOptionsOnLaunch, EnableResourceNameDnsARecord: value } };
