@@ -2,7 +2,7 @@
 // README): a request body a client sends must parse back to the client's params, and the output we
 // serialise must read, with a real SDK parser (botocore's), as the result the client expects.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,9 @@ import { decodeBody } from '../src/server/body-decoding.js';
 import { PACKAGE_ROOT } from '../src/server/package-files.js';
 import { botocore } from './support/botocore-bridge.js';
 
-const CASES_DIR = join(PACKAGE_ROOT, '..', 'shared', 'conformance', 'ec2-protocol-tests');
+// A copy of ../shared/conformance/ec2-protocol-tests, so that a clone without ../shared runs them too.
+const CASES_DIR = join(PACKAGE_ROOT, 'test', 'conformance', 'ec2-protocol-tests');
+const SHARED_CASES_DIR = join(PACKAGE_ROOT, '..', 'shared', 'conformance', 'ec2-protocol-tests');
 
 interface Suite {
   description: string;
@@ -37,6 +39,12 @@ interface Case {
 }
 
 const load = (file: string): Suite[] => JSON.parse(readFileSync(join(CASES_DIR, file), 'utf8')) as Suite[];
+
+test('the cases are the shared ones, byte for byte', { skip: !existsSync(SHARED_CASES_DIR) && `${SHARED_CASES_DIR} is not beside this clone` }, () => {
+  for (const file of ['input.json', 'output.json']) {
+    assert.ok(readFileSync(join(CASES_DIR, file)).equals(readFileSync(join(SHARED_CASES_DIR, file))), `${file} differs from the shared copy`);
+  }
+});
 
 function modelOf(suite: Suite, operation: OperationDefinition): ServiceModel {
   return new ServiceModel({
