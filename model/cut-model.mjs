@@ -57,6 +57,12 @@ export const OPERATIONS = [
   'DescribeNetworkInterfaces',
   'DeleteNetworkInterface',
   'ModifyNetworkInterfaceAttribute',
+  // What Terraform's aws_network_interface calls when private_ips, private_ips_count,
+  // ipv6_addresses or ipv6_address_count change in place.
+  'AssignPrivateIpAddresses',
+  'UnassignPrivateIpAddresses',
+  'AssignIpv6Addresses',
+  'UnassignIpv6Addresses',
   // Tags.
   'CreateTags',
   'DeleteTags',

@@ -11,7 +11,7 @@ import { call, Ec2Error } from './support/topology.js';
 
 const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
 const rows = new Map<string, string[]>();
-for (const match of readme.matchAll(/^\| ([A-Z][A-Za-z]+) \|(.*)\|$/gm)) {
+for (const match of readme.matchAll(/^\| ([A-Z][A-Za-z0-9]+) \|(.*)\|$/gm)) {
   if (match[1] === 'Operation') continue;
   rows.set(match[1]!, [...match[2]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
 }

@@ -1,39 +1,25 @@
 import type { CreateNetworkInterfaceRequest, GroupIdentifier, PrivateIpAddressSpecification } from '../../model/ec2-types.js';
-import { cidrContains, formatIpv4, formatIpv6, ipv4CidrContains, parseIp } from '../dataplane/cidr.js';
 import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
-import type { NetworkInterfaceRecord, SubnetRecord, VpcRecord } from '../state/records.js';
-import {
-  ipv4Number,
-  isReservedIpv4,
-  isReservedIpv6,
-  lowestFreeIpv4,
-  parseIpv4Cidr,
-  parseIpv6Cidr,
-  privateDnsName,
-  randomFreeIpv6,
-  randomMacAddress,
-} from './address-allocation.js';
+import type { NetworkInterfaceRecord, VpcRecord } from '../state/records.js';
+import { privateDnsName, randomMacAddress } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
 import { describe, describeQuery, matchesNothing, tableSource, type FilterTable } from './describe-engine.js';
 import {
-  addressInUse,
-  insufficientAddresses,
   invalidParameterCombination,
   malformedGroupId,
   networkInterfaceInUse,
-  privateIpAddressLimitExceeded,
   securityGroupInOtherNetwork,
   securityGroupsPerInterfaceLimitExceeded,
 } from './errors.js';
 import { isIdOf, newId } from './ids.js';
 import { existing } from './lookups.js';
-import { integerBetween, ipAddress, maxLength } from './rule-helpers.js';
-import { addressesInUse, subnetIpv6Block } from './subnets.js';
+import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress } from './network-interface-addresses.js';
+import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
+import { addressesInUse } from './subnets.js';
 import { tagsFromSpecifications } from './tagging.js';
-import { notSupported } from './rule-helpers.js';
 import { vpcOfDefaultSecurityGroup } from './vpcs.js';
 
 /**
@@ -44,80 +30,10 @@ import { vpcOfDefaultSecurityGroup } from './vpcs.js';
 /** The MTU of an interface, which a mirror target truncates what it receives to. */
 const DEFAULT_MTU = 9001;
 
-/**
- * Addresses of one family on one interface: the most that any instance type allows (50 IPv4 and 50
- * IPv6). An unattached interface has no instance type to take a smaller limit from.
- */
-const MAX_ADDRESSES_PER_FAMILY = 50;
-
 /** "Security groups per network interface": 5 by default. */
 const MAX_SECURITY_GROUPS = 5;
 
 export const MAX_DESCRIPTION_LENGTH = 255;
-
-const outsideSubnet = (address: string) => invalidParameterValue(`Address ${address} does not fall within the subnet's address range`);
-
-/** The first four and the last address of a subnet are AWS's: EC2 refuses them as "invalid value for parameter address". */
-const reservedAddress = (address: string) => invalidParameterValue(`invalid value for parameter address: ${address}`);
-
-const givenTwice = (address: string) => invalidParameterValue(`The address ${address} is specified more than once.`);
-
-/**
- * The interface's private IPv4 addresses, primary first: PrivateIpAddress (or the PrivateIpAddresses
- * entry marked Primary), then the other listed addresses, then SecondaryPrivateIpAddressCount more.
- * EC2 picks the primary when none is given; it picks, as mirrorlite does, the lowest free addresses.
- */
-function privateIpv4Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<number>): string[] {
-  const block = parseIpv4Cidr(subnet.CidrBlock)!;
-  const listed = (input.PrivateIpAddresses ?? []).map((spec) => spec.PrivateIpAddress!);
-  const primary = input.PrivateIpAddress ?? primaryOf(input.PrivateIpAddresses);
-  const secondaries = listed.filter((address) => address !== primary);
-  const requested = primary === undefined ? secondaries : [primary, ...secondaries];
-
-  const wanted = new Set<number>();
-  for (const text of requested) {
-    const address = ipv4Number(text)!;
-    if (!ipv4CidrContains(block, address)) throw outsideSubnet(text);
-    if (isReservedIpv4(block, address)) throw reservedAddress(text);
-    if (taken.has(address)) throw addressInUse(text);
-    if (wanted.has(address)) throw givenTwice(text);
-    wanted.add(address);
-  }
-  const automatic = (primary === undefined ? 1 : 0) + (input.SecondaryPrivateIpAddressCount ?? 0);
-  if (requested.length + automatic > MAX_ADDRESSES_PER_FAMILY) throw privateIpAddressLimitExceeded(MAX_ADDRESSES_PER_FAMILY);
-  const chosen = lowestFreeIpv4(block, new Set([...taken, ...wanted]), automatic)?.map(formatIpv4);
-  if (!chosen) throw insufficientAddresses(subnet.SubnetId);
-  return primary === undefined ? [chosen[0]!, ...secondaries, ...chosen.slice(1)] : [primary, ...secondaries, ...chosen];
-}
-
-function primaryOf(specifications: readonly PrivateIpAddressSpecification[] | undefined): string | undefined {
-  return specifications?.find((spec) => spec.Primary)?.PrivateIpAddress;
-}
-
-/** The interface's IPv6 addresses: the listed ones, or Ipv6AddressCount from the subnet's /64. */
-function ipv6Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<string>): string[] {
-  const requested = (input.Ipv6Addresses ?? []).map((address) => address.Ipv6Address!);
-  const count = input.Ipv6AddressCount ?? 0;
-  if (requested.length === 0 && count === 0) return [];
-  const blockText = subnetIpv6Block(subnet);
-  if (!blockText) throw invalidParameterValue(`The subnet '${subnet.SubnetId}' has no IPv6 CIDR block to assign IPv6 addresses from.`);
-  if (requested.length + count > MAX_ADDRESSES_PER_FAMILY) {
-    throw invalidParameterValue(`A network interface can have at most ${MAX_ADDRESSES_PER_FAMILY} IPv6 addresses.`);
-  }
-  const block = parseIpv6Cidr(blockText)!;
-  const wanted = new Set<string>();
-  for (const text of requested) {
-    const address = parseIp(text)!;
-    if (!cidrContains(block, address)) throw outsideSubnet(text);
-    const words = (address as { words: Uint32Array }).words;
-    if (isReservedIpv6(words)) throw reservedAddress(text);
-    const canonical = formatIpv6(words);
-    if (taken.has(canonical)) throw addressInUse(text);
-    if (wanted.has(canonical)) throw givenTwice(text);
-    wanted.add(canonical);
-  }
-  return [...wanted, ...randomFreeIpv6(block, new Set([...taken, ...wanted]), count)];
-}
 
 /**
  * The interface's security groups; without Groups, its VPC's default group. mirrorlite keeps no
@@ -140,8 +56,8 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
   const vpc = partition.vpcs.get(subnet.VpcId)!;
   const inUse = addressesInUse(partition, subnet.SubnetId);
   const Groups = securityGroups(input.Groups, vpc, subnet.SubnetId, partition);
-  const ipv4 = privateIpv4Addresses(input, subnet, inUse.ipv4);
-  const ipv6 = ipv6Addresses(input, subnet, inUse.ipv6);
+  const ipv4 = initialIpv4Addresses(input, subnet, inUse.ipv4);
+  const ipv6 = initialIpv6Addresses(input, subnet, inUse.ipv6);
   // "the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address"
   const primaryIpv6 = input.EnablePrimaryIpv6 ? ipv6[0] : undefined;
 
@@ -162,11 +78,7 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     OwnerId: account,
     PrivateDnsName: privateDnsName(ipv4[0]!, region),
     PrivateIpAddress: ipv4[0]!,
-    PrivateIpAddresses: ipv4.map((PrivateIpAddress, i) => ({
-      Primary: i === 0,
-      PrivateIpAddress,
-      PrivateDnsName: privateDnsName(PrivateIpAddress, region),
-    })),
+    PrivateIpAddresses: ipv4.map((address, i) => privateIpAddress(address, i === 0, region)),
     RequesterManaged: false,
     SourceDestCheck: true,
     Status: 'available',

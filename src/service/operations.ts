@@ -1,5 +1,6 @@
 import type { OperationName } from '../../model/ec2-types.js';
 import type { HandlerTable } from './call-context.js';
+import { networkInterfaceAddressHandlers } from './network-interface-addresses.js';
 import { networkInterfaceAttributeHandlers } from './network-interface-attributes.js';
 import { NETWORK_INTERFACE_FILTERS, networkInterfaceHandlers } from './network-interfaces.js';
 import { subnetAttributeHandlers } from './subnet-attributes.js';
@@ -22,6 +23,7 @@ export const handlers: HandlerTable = {
   ...subnetAttributeHandlers,
   ...networkInterfaceHandlers,
   ...networkInterfaceAttributeHandlers,
+  ...networkInterfaceAddressHandlers,
   ...trafficMirrorTargetHandlers,
   ...trafficMirrorFilterHandlers,
   ...trafficMirrorFilterRuleHandlers,

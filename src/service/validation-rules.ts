@@ -1,5 +1,6 @@
 import type { ExtraRules } from '../protocol/input-validator.js';
 import { commonRules } from './common-rules.js';
+import { networkInterfaceAddressRules } from './network-interface-addresses.js';
 import { networkInterfaceAttributeRules } from './network-interface-attributes.js';
 import { networkInterfaceRules } from './network-interfaces.js';
 import { subnetAttributeRules } from './subnet-attributes.js';
@@ -24,6 +25,7 @@ export const validationRules: ExtraRules = merge([
   subnetAttributeRules,
   networkInterfaceRules,
   networkInterfaceAttributeRules,
+  networkInterfaceAddressRules,
   trafficMirrorTargetRules,
   trafficMirrorFilterRules,
   trafficMirrorFilterRuleRules,
