@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { frameOf, parsePacketSpec } from '../src/cli/explain-command.js';
 import type { FrameExplanation } from '../src/dataplane/explain.js';
 import { decodeFrame, DecodedFrame } from '../src/dataplane/packet-decoder.js';
-import { ACCOUNT, buildTopology, clientFlags, runCli, startDataPlaneServer, trafficCases, writeCapture, type DataPlaneServer, type Topology } from './dataplane-fixtures.js';
+import { ACCOUNT, buildTopology, clientFlags, REGION, runCli, startDataPlaneServer, trafficCases, writeCapture, type DataPlaneServer, type Topology } from './dataplane-fixtures.js';
+import { call } from './support/topology.js';
 
 let dp: DataPlaneServer;
 let t: Topology;
@@ -93,6 +94,26 @@ describe('mirrorlite explain', () => {
     const response = await fetch(`${dp.server.url}/_mirrorlite/counters?account=${ACCOUNT}`);
     const counters = (await response.json()) as { framesEvaluated: number };
     assert.equal(counters.framesEvaluated, 0);
+  });
+
+  test("an address assigned to the interface later is its traffic from the next packet; unassigned, it is not", async () => {
+    const ec2 = (action: string, params: Record<string, string>) => call(dp.server.url, action, params, ACCOUNT, REGION);
+    const packet = ['--packet', 'tcp 10.0.1.21:40000 -> 203.0.113.5:443'];
+    assert.equal((await explainJson(t.b.id, ...packet)).reason, 'not-eni-traffic');
+    await ec2('AssignPrivateIpAddresses', { NetworkInterfaceId: t.b.id, 'PrivateIpAddress.1': '10.0.1.21' });
+    const assigned = await explainJson(t.b.id, ...packet);
+    assert.equal(assigned.direction, 'egress');
+    assert.equal(assigned.sessionId, t.sessions.s3);
+    const v6 = t.a.ipv6.replace('::a', '::b');
+    const v6Packet = ['--packet', `icmpv6 [${v6}] <- [2001:db8:ffff::1]`];
+    assert.equal((await explainJson(t.a.id, ...v6Packet)).reason, 'not-eni-traffic');
+    await ec2('AssignIpv6Addresses', { NetworkInterfaceId: t.a.id, 'Ipv6Addresses.1': v6 });
+    assert.equal((await explainJson(t.a.id, ...v6Packet)).sessionId, t.sessions.s2);
+
+    await ec2('UnassignPrivateIpAddresses', { NetworkInterfaceId: t.b.id, 'PrivateIpAddress.1': '10.0.1.21' });
+    await ec2('UnassignIpv6Addresses', { NetworkInterfaceId: t.a.id, 'Ipv6Addresses.1': v6 });
+    assert.equal((await explainJson(t.b.id, ...packet)).reason, 'not-eni-traffic');
+    assert.equal((await explainJson(t.a.id, ...v6Packet)).reason, 'not-eni-traffic');
   });
 
   test('errors: unknown ENI, a bad spec, a frame past the end', async () => {

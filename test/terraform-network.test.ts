@@ -3,7 +3,9 @@
 // group on every refresh, and sets enable_dns_hostnames with ModifyVpcAttribute), aws_subnet
 // (map_public_ip_on_launch: ModifySubnetAttribute) and aws_network_interface (source_dest_check,
 // description: ModifyNetworkInterfaceAttribute); a clean plan (what it reads back equals what it
-// wrote); destroy.
+// wrote); an in-place change of the interfaces' addresses (private_ips_count, and private_ip_list,
+// whose first address is the primary: AssignPrivateIpAddresses and UnassignPrivateIpAddresses) and
+// a clean plan again; destroy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { providerFor, terraformAgainstServer, terraformMissing } from './support/terraform.js';
@@ -25,12 +27,23 @@ resource "aws_subnet" "lab" {
   cidr_block              = "10.8.1.0/24"
   map_public_ip_on_launch = true
 }
+variable "web_secondary_count" {
+  type    = number
+  default = 0
+}
+variable "appliance_ips" {
+  type    = list(string)
+  default = ["10.8.1.50", "10.8.1.51"]
+}
 resource "aws_network_interface" "web" {
-  subnet_id = aws_subnet.lab.id
+  subnet_id         = aws_subnet.lab.id
+  description       = "web"
+  private_ips_count = var.web_secondary_count
 }
 resource "aws_network_interface" "appliance" {
-  subnet_id         = aws_subnet.lab.id
-  private_ips       = ["10.8.1.50"]
+  subnet_id               = aws_subnet.lab.id
+  private_ip_list_enabled = true
+  private_ip_list         = var.appliance_ips
   source_dest_check = false
   description       = "ids appliance"
   tags              = { Name = "appliance" }
@@ -77,7 +90,21 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
   const clean = dir.run(['plan', '-detailed-exitcode'], vars);
   assert.equal(clean.status, 0, clean.output);
 
-  const destroy = dir.run(['destroy', '-auto-approve'], vars);
+  // In place: two more addresses on one interface (by count); on the other, its secondary swapped for another (by list).
+  const moved = { ...vars, web_secondary_count: 2, appliance_ips: '["10.8.1.50","10.8.1.60"]' };
+  const update = dir.run(['apply', '-auto-approve'], moved);
+  assert.equal(update.status, 0, update.output);
+  assert.match(update.output, /Resources: 0 added, 2 changed, 0 destroyed/);
+  const addressesOf = async (description: string) => {
+    const xml = await ec2('DescribeNetworkInterfaces', { 'Filter.1.Name': 'description', 'Filter.1.Value.1': description });
+    return [...new Set([...xml.matchAll(/<privateIpAddress>([^<]+)</g)].map((m) => m[1]))].sort();
+  };
+  assert.deepEqual(await addressesOf('ids appliance'), ['10.8.1.50', '10.8.1.60']);
+  assert.equal((await addressesOf('web')).length, 3);
+  const cleanAgain = dir.run(['plan', '-detailed-exitcode'], moved);
+  assert.equal(cleanAgain.status, 0, cleanAgain.output);
+
+  const destroy = dir.run(['destroy', '-auto-approve'], moved);
   assert.equal(destroy.status, 0, destroy.output);
   assert.match(destroy.output, /Resources: 7 destroyed/);
   for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeNetworkInterfaces', 'DescribeTrafficMirrorSessions', 'DescribeRouteTables']) {

@@ -95,6 +95,9 @@ export async function buildTopology(url: string, account = '111122223333'): Prom
     if (i === 0) Object.assign(params, { PrivateIpAddress: '10.0.1.10', ...tagSpecification('network-interface', { role: 'web' }) });
     enis.push(field(await ec2('CreateNetworkInterface', params), 'networkInterfaceId'));
   }
+  // Addresses changed after create: two added, one of them taken back.
+  await ec2('AssignPrivateIpAddresses', { NetworkInterfaceId: enis[0]!, 'PrivateIpAddress.1': '10.0.1.11', 'PrivateIpAddress.2': '10.0.1.12' });
+  await ec2('UnassignPrivateIpAddresses', { NetworkInterfaceId: enis[0]!, 'PrivateIpAddress.1': '10.0.1.11' });
   const filters = [
     field(await ec2('CreateTrafficMirrorFilter', { Description: 'web', ...tagSpecification('traffic-mirror-filter', { Name: 'web' }) }), 'trafficMirrorFilterId'),
     field(await ec2('CreateTrafficMirrorFilter', {}), 'trafficMirrorFilterId'),
