@@ -36,6 +36,8 @@ import { readU16BE, readU16LE, readU32BE, readU32LE } from './byte-order.js';
 export const LINKTYPE_ETHERNET = 1;
 export const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOSECONDS = 0xa1b23c4d;
+export const PCAP_FILE_HEADER_LENGTH = 24;
+export const PCAP_RECORD_HEADER_LENGTH = 16;
 export const PCAPNG_SECTION_HEADER = 0x0a0d0d0a;
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 export const PCAPNG_INTERFACE_DESCRIPTION = 0x00000001;
@@ -82,8 +84,6 @@ export class CaptureRecord {
   }
 }
 
-const PCAP_FILE_HEADER_LENGTH = 24;
-const PCAP_RECORD_HEADER_LENGTH = 16;
 const PCAPNG_MIN_BLOCK_LENGTH = 12;
 const OPTION_END = 0;
 const OPTION_IF_TSRESOL = 9;

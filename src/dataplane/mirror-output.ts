@@ -22,8 +22,8 @@ import { lookup } from 'node:dns/promises';
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, write } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { LINKTYPE_ETHERNET, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
-import { PCAP_FILE_HEADER_LENGTH, PcapWriter } from './pcap-writer.js';
+import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
+import { PcapWriter } from './pcap-writer.js';
 import { ETHERNET_HEADER_LENGTH, IPV4_HEADER_LENGTH, UDP_HEADER_LENGTH } from './vxlan.js';
 
 /** Buffered bytes per open target file: about 13,000 records of 300 bytes per write call. */

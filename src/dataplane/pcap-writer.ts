@@ -13,10 +13,8 @@
 
 import { ByteCopier } from './byte-copy.js';
 import { writeU16LE, writeU32LE } from './byte-order.js';
-import { LINKTYPE_ETHERNET, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
+import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS, PCAP_RECORD_HEADER_LENGTH } from './capture-reader.js';
 
-export const PCAP_FILE_HEADER_LENGTH = 24;
-export const PCAP_RECORD_HEADER_LENGTH = 16;
 export const DEFAULT_SNAP_LENGTH = 262144; // libpcap's default for Ethernet
 
 export interface PcapWriterOptions {
