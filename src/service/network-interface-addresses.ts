@@ -9,14 +9,13 @@ import type {
 import { formatIpv4, formatIpv6, ipv4CidrContains, ipv6CidrContains, parseIpv6, type Ipv4Cidr, type Ipv6Cidr } from '../dataplane/cidr.js';
 import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
-import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, SubnetRecord } from '../state/records.js';
 import { ipv4Number, isReservedIpv4, isReservedIpv6, lowestFreeIpv4, parseIpv4Cidr, parseIpv6Cidr, privateDnsName, randomFreeIpv6 } from './address-allocation.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { addressInUse, insufficientAddresses, invalidParameterCombination, privateIpAddressLimitExceeded } from './errors.js';
 import { existing } from './lookups.js';
 import { ipAddress, notSupported } from './rule-helpers.js';
-import { interfacesIn, subnetIpv6Block } from './subnets.js';
+import { addressHolders, subnetIpv6Block, type AddressHolder } from './subnets.js';
 
 /**
  * The addresses of a network interface: those it gets when created, and those that
@@ -90,7 +89,7 @@ function subnetIpv6(subnet: SubnetRecord): Ipv6Cidr {
  * entry marked Primary), then the other listed addresses, then SecondaryPrivateIpAddressCount more.
  * EC2 picks the primary when none is given; it picks, as mirrorlite does, the lowest free addresses.
  */
-export function initialIpv4Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<number>): string[] {
+export function initialIpv4Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlyMap<number, unknown>): string[] {
   const block = parseIpv4Cidr(subnet.CidrBlock)!;
   const listed = (input.PrivateIpAddresses ?? []).map((spec) => spec.PrivateIpAddress!);
   const primary = input.PrivateIpAddress ?? primaryOf(input.PrivateIpAddresses);
@@ -106,7 +105,7 @@ export function initialIpv4Addresses(input: CreateNetworkInterfaceRequest, subne
   }
   const automatic = (primary === undefined ? 1 : 0) + (input.SecondaryPrivateIpAddressCount ?? 0);
   if (requested.length + automatic > MAX_ADDRESSES_PER_FAMILY) throw privateIpAddressLimitExceeded(MAX_ADDRESSES_PER_FAMILY);
-  const chosen = lowestFreeIpv4(block, new Set([...taken, ...wanted]), automatic)?.map(formatIpv4);
+  const chosen = lowestFreeIpv4(block, new Set([...taken.keys(), ...wanted]), automatic)?.map(formatIpv4);
   if (!chosen) throw insufficientAddresses(subnet.SubnetId);
   return primary === undefined ? [chosen[0]!, ...secondaries, ...chosen.slice(1)] : [primary, ...secondaries, ...chosen];
 }
@@ -116,7 +115,7 @@ export function primaryOf(specifications: readonly PrivateIpAddressSpecification
 }
 
 /** The interface's IPv6 addresses: the listed ones, or Ipv6AddressCount from the subnet's /64. */
-export function initialIpv6Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlySet<string>): string[] {
+export function initialIpv6Addresses(input: CreateNetworkInterfaceRequest, subnet: SubnetRecord, taken: ReadonlyMap<string, unknown>): string[] {
   const requested = (input.Ipv6Addresses ?? []).map((address) => address.Ipv6Address!);
   const count = input.Ipv6AddressCount ?? 0;
   if (requested.length === 0 && count === 0) return [];
@@ -129,34 +128,12 @@ export function initialIpv6Addresses(input: CreateNetworkInterfaceRequest, subne
     if (wanted.has(canonical)) throw givenTwice(text);
     wanted.add(canonical);
   }
-  return [...wanted, ...randomFreeIpv6(block, new Set([...taken, ...wanted]), count)];
+  return [...wanted, ...randomFreeIpv6(block, new Set([...taken.keys(), ...wanted]), count)];
 }
 
 /** One private IPv4 address as an interface lists it. */
 export function privateIpAddress(address: string, primary: boolean, region: string): NetworkInterfacePrivateIpAddress {
   return { Primary: primary, PrivateIpAddress: address, PrivateDnsName: privateDnsName(address, region) };
-}
-
-/** Who holds each address of a subnet: the interface, and whether it is that interface's primary. */
-interface AddressHolder {
-  eni: NetworkInterfaceRecord;
-  primary: boolean;
-}
-
-function ipv4Holders(partition: Partition, subnetId: string): Map<number, AddressHolder> {
-  const holders = new Map<number, AddressHolder>();
-  for (const eni of interfacesIn(partition, subnetId)) {
-    for (const address of eni.PrivateIpAddresses ?? []) holders.set(ipv4Number(address.PrivateIpAddress!)!, { eni, primary: address.Primary === true });
-  }
-  return holders;
-}
-
-function ipv6Holders(partition: Partition, subnetId: string): Map<string, NetworkInterfaceRecord> {
-  const holders = new Map<string, NetworkInterfaceRecord>();
-  for (const eni of interfacesIn(partition, subnetId)) {
-    for (const address of eni.Ipv6Addresses ?? []) holders.set(address.Ipv6Address!, eni);
-  }
-  return holders;
 }
 
 /** The listed addresses that are new to `eni`, each checked; secondaries of other interfaces to move when allowed. */
@@ -186,7 +163,7 @@ const assignPrivateIpAddresses: Handler<'AssignPrivateIpAddresses'> = (input, { 
   const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
   const subnet = partition.subnets.get(eni.SubnetId)!;
   const block = parseIpv4Cidr(subnet.CidrBlock)!;
-  const holders = ipv4Holders(partition, subnet.SubnetId);
+  const holders = addressHolders(partition, subnet.SubnetId).ipv4;
   let added: number[];
   let moves: NetworkInterfaceRecord[] = [];
   if (input.PrivateIpAddresses !== undefined) {
@@ -231,7 +208,7 @@ const assignIpv6Addresses: Handler<'AssignIpv6Addresses'> = (input, { partition 
   const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
   const subnet = partition.subnets.get(eni.SubnetId)!;
   const block = subnetIpv6(subnet);
-  const holders = ipv6Holders(partition, subnet.SubnetId);
+  const holders = addressHolders(partition, subnet.SubnetId).ipv6;
   const added = input.Ipv6Addresses !== undefined ? listedIpv6(input, eni, block, holders) : null;
   const count = added?.length ?? input.Ipv6AddressCount!;
   const own = eni.Ipv6Addresses ?? [];

@@ -18,7 +18,7 @@ import { isIdOf, newId } from './ids.js';
 import { existing } from './lookups.js';
 import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress } from './network-interface-addresses.js';
 import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
-import { addressesInUse } from './subnets.js';
+import { addressHolders } from './subnets.js';
 import { tagsFromSpecifications } from './tagging.js';
 import { vpcOfDefaultSecurityGroup } from './vpcs.js';
 
@@ -54,10 +54,10 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
   const { partition, region, account } = context;
   const subnet = existing(partition.subnets, 'subnet', input.SubnetId);
   const vpc = partition.vpcs.get(subnet.VpcId)!;
-  const inUse = addressesInUse(partition, subnet.SubnetId);
+  const holders = addressHolders(partition, subnet.SubnetId);
   const Groups = securityGroups(input.Groups, vpc, subnet.SubnetId, partition);
-  const ipv4 = initialIpv4Addresses(input, subnet, inUse.ipv4);
-  const ipv6 = initialIpv6Addresses(input, subnet, inUse.ipv6);
+  const ipv4 = initialIpv4Addresses(input, subnet, holders.ipv4);
+  const ipv6 = initialIpv6Addresses(input, subnet, holders.ipv6);
   // "the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address"
   const primaryIpv6 = input.EnablePrimaryIpv6 ? ipv6[0] : undefined;
 

@@ -89,13 +89,19 @@ export function interfacesIn(partition: Partition, subnetId: string): Iterable<N
   return partition.networkInterfaces.pick(partition.networkInterfacesBySubnet.ids(subnetId));
 }
 
-/** The addresses the subnet's interfaces hold: IPv4 as numbers, IPv6 in canonical text. */
-export function addressesInUse(partition: Partition, subnetId: string): { ipv4: Set<number>; ipv6: Set<string> } {
-  const ipv4 = new Set<number>();
-  const ipv6 = new Set<string>();
+/** An address of a subnet: the interface that holds it, and whether it is that interface's primary. */
+export interface AddressHolder {
+  eni: NetworkInterfaceRecord;
+  primary: boolean;
+}
+
+/** Who holds each address of the subnet: IPv4 keyed as numbers, IPv6 in canonical text. */
+export function addressHolders(partition: Partition, subnetId: string): { ipv4: Map<number, AddressHolder>; ipv6: Map<string, NetworkInterfaceRecord> } {
+  const ipv4 = new Map<number, AddressHolder>();
+  const ipv6 = new Map<string, NetworkInterfaceRecord>();
   for (const eni of interfacesIn(partition, subnetId)) {
-    for (const address of eni.PrivateIpAddresses ?? []) ipv4.add(ipv4Number(address.PrivateIpAddress!)!);
-    for (const address of eni.Ipv6Addresses ?? []) ipv6.add(address.Ipv6Address!);
+    for (const address of eni.PrivateIpAddresses ?? []) ipv4.set(ipv4Number(address.PrivateIpAddress!)!, { eni, primary: address.Primary === true });
+    for (const address of eni.Ipv6Addresses ?? []) ipv6.set(address.Ipv6Address!, eni);
   }
   return { ipv4, ipv6 };
 }
@@ -108,7 +114,7 @@ type SubnetView = SubnetRecord & { AvailableIpAddressCount: number };
 
 /** How a subnet is described: its free address count derived now, no `tagSet` when it has no tags. */
 function view(partition: Partition, subnet: SubnetRecord): SubnetView {
-  const used = addressesInUse(partition, subnet.SubnetId).ipv4.size;
+  const used = addressHolders(partition, subnet.SubnetId).ipv4.size;
   return { ...subnet, AvailableIpAddressCount: usableIpv4Count(parseIpv4Cidr(subnet.CidrBlock)!) - used };
 }
 
