@@ -44,11 +44,23 @@ export const OPERATIONS = [
   'DeleteVpc',
   'DescribeVpcAttribute',
   'ModifyVpcAttribute',
-  // What Terraform's aws_vpc reads of every VPC: its main route table, default network ACL and
-  // default security group (read-only views, see src/service/vpc-defaults.ts).
+  // What Terraform's aws_vpc reads of every VPC: its main route table and default network ACL
+  // (read-only views, see src/service/vpc-defaults.ts), and its security groups.
   'DescribeRouteTables',
   'DescribeNetworkAcls',
   'DescribeSecurityGroups',
+  // Security groups, which network interfaces are members of: Terraform's aws_security_group,
+  // aws_security_group_rule and aws_vpc_security_group_{ingress,egress}_rule.
+  'CreateSecurityGroup',
+  'DeleteSecurityGroup',
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+  'DescribeSecurityGroupRules',
+  'ModifySecurityGroupRules',
+  'UpdateSecurityGroupRuleDescriptionsIngress',
+  'UpdateSecurityGroupRuleDescriptionsEgress',
   'CreateSubnet',
   'DescribeSubnets',
   'DeleteSubnet',

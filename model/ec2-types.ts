@@ -53,6 +53,43 @@ export interface AttributeValue {
   Value?: string;
 }
 
+export interface AuthorizeSecurityGroupEgressRequest {
+  TagSpecifications?: TagSpecification[];
+  DryRun?: boolean;
+  GroupId: string;
+  SourceSecurityGroupName?: string;
+  SourceSecurityGroupOwnerId?: string;
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIp?: string;
+  IpPermissions?: IpPermission[];
+}
+
+export interface AuthorizeSecurityGroupEgressResult {
+  Return?: boolean;
+  SecurityGroupRules?: SecurityGroupRule[];
+}
+
+export interface AuthorizeSecurityGroupIngressRequest {
+  CidrIp?: string;
+  FromPort?: number;
+  GroupId?: string;
+  GroupName?: string;
+  IpPermissions?: IpPermission[];
+  IpProtocol?: string;
+  SourceSecurityGroupName?: string;
+  SourceSecurityGroupOwnerId?: string;
+  ToPort?: number;
+  TagSpecifications?: TagSpecification[];
+  DryRun?: boolean;
+}
+
+export interface AuthorizeSecurityGroupIngressResult {
+  Return?: boolean;
+  SecurityGroupRules?: SecurityGroupRule[];
+}
+
 export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
 
 export interface BlockPublicAccessStates {
@@ -96,6 +133,20 @@ export interface CreateNetworkInterfaceRequest {
 export interface CreateNetworkInterfaceResult {
   NetworkInterface?: NetworkInterface;
   ClientToken?: string;
+}
+
+export interface CreateSecurityGroupRequest {
+  Description: string;
+  GroupName: string;
+  VpcId?: string;
+  TagSpecifications?: TagSpecification[];
+  DryRun?: boolean;
+}
+
+export interface CreateSecurityGroupResult {
+  GroupId?: string;
+  Tags?: Tag[];
+  SecurityGroupArn?: string;
 }
 
 export interface CreateSubnetRequest {
@@ -215,6 +266,17 @@ export interface DeleteNetworkInterfaceRequest {
   NetworkInterfaceId: string;
 }
 
+export interface DeleteSecurityGroupRequest {
+  GroupId?: string;
+  GroupName?: string;
+  DryRun?: boolean;
+}
+
+export interface DeleteSecurityGroupResult {
+  Return?: boolean;
+  GroupId?: string;
+}
+
 export interface DeleteSubnetRequest {
   SubnetId: string;
   DryRun?: boolean;
@@ -304,6 +366,19 @@ export interface DescribeRouteTablesRequest {
 
 export interface DescribeRouteTablesResult {
   RouteTables?: RouteTable[];
+  NextToken?: string;
+}
+
+export interface DescribeSecurityGroupRulesRequest {
+  Filters?: Filter[];
+  SecurityGroupRuleIds?: string[];
+  DryRun?: boolean;
+  NextToken?: string;
+  MaxResults?: number;
+}
+
+export interface DescribeSecurityGroupRulesResult {
+  SecurityGroupRules?: SecurityGroupRule[];
   NextToken?: string;
 }
 
@@ -508,6 +583,16 @@ export interface ModifyNetworkInterfaceAttributeRequest {
   SourceDestCheck?: AttributeBooleanValue;
   Groups?: string[];
   Attachment?: NetworkInterfaceAttachmentChanges;
+}
+
+export interface ModifySecurityGroupRulesRequest {
+  GroupId: string;
+  SecurityGroupRules: SecurityGroupRuleUpdate[];
+  DryRun?: boolean;
+}
+
+export interface ModifySecurityGroupRulesResult {
+  Return?: boolean;
 }
 
 export interface ModifySubnetAttributeRequest {
@@ -730,7 +815,68 @@ export interface PublicIpDnsNameOptions {
   PublicDualStackDnsName?: string;
 }
 
+export interface ReferencedSecurityGroup {
+  GroupId?: string;
+  PeeringStatus?: string;
+  UserId?: string;
+  VpcId?: string;
+  VpcPeeringConnectionId?: string;
+}
+
 export type ResourceType = "capacity-reservation" | "client-vpn-endpoint" | "customer-gateway" | "carrier-gateway" | "coip-pool" | "declarative-policies-report" | "dedicated-host" | "dhcp-options" | "egress-only-internet-gateway" | "elastic-ip" | "elastic-gpu" | "export-image-task" | "export-instance-task" | "fleet" | "fpga-image" | "host-reservation" | "image" | "image-usage-report" | "import-image-task" | "import-snapshot-task" | "instance" | "instance-event-window" | "internet-gateway" | "ipam" | "ipam-pool" | "ipam-scope" | "ipv4pool-ec2" | "ipv6pool-ec2" | "key-pair" | "launch-template" | "local-gateway" | "local-gateway-route-table" | "local-gateway-virtual-interface" | "local-gateway-virtual-interface-group" | "local-gateway-route-table-vpc-association" | "local-gateway-route-table-virtual-interface-group-association" | "natgateway" | "network-acl" | "network-interface" | "network-insights-analysis" | "network-insights-path" | "network-insights-access-scope" | "network-insights-access-scope-analysis" | "outpost-lag" | "placement-group" | "prefix-list" | "replace-root-volume-task" | "reserved-instances" | "route-table" | "security-group" | "security-group-rule" | "service-link-virtual-interface" | "snapshot" | "spot-fleet-request" | "spot-instances-request" | "subnet" | "subnet-cidr-reservation" | "traffic-mirror-filter" | "traffic-mirror-session" | "traffic-mirror-target" | "transit-gateway" | "transit-gateway-attachment" | "transit-gateway-connect-peer" | "transit-gateway-multicast-domain" | "transit-gateway-policy-table" | "transit-gateway-metering-policy" | "transit-gateway-route-table" | "transit-gateway-route-table-announcement" | "volume" | "vpc" | "vpc-endpoint" | "vpc-endpoint-connection" | "vpc-endpoint-service" | "vpc-endpoint-service-permission" | "vpc-peering-connection" | "vpn-connection" | "vpn-gateway" | "vpc-flow-log" | "capacity-reservation-fleet" | "traffic-mirror-filter-rule" | "vpc-endpoint-connection-device-type" | "verified-access-instance" | "verified-access-group" | "verified-access-endpoint" | "verified-access-policy" | "verified-access-trust-provider" | "vpn-connection-device-type" | "vpc-block-public-access-exclusion" | "vpc-encryption-control" | "route-server" | "route-server-endpoint" | "route-server-peer" | "ipam-resource-discovery" | "ipam-resource-discovery-association" | "instance-connect-endpoint" | "verified-access-endpoint-target" | "ipam-external-resource-verification-token" | "capacity-block" | "mac-modification-task" | "ipam-prefix-list-resolver" | "ipam-policy" | "ipam-prefix-list-resolver-target" | "secondary-interface" | "secondary-network" | "secondary-subnet" | "capacity-manager-data-export" | "vpn-concentrator" | "ipam-pool-allocation";
+
+export interface RevokeSecurityGroupEgressRequest {
+  SecurityGroupRuleIds?: string[];
+  DryRun?: boolean;
+  GroupId: string;
+  SourceSecurityGroupName?: string;
+  SourceSecurityGroupOwnerId?: string;
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIp?: string;
+  IpPermissions?: IpPermission[];
+}
+
+export interface RevokeSecurityGroupEgressResult {
+  Return?: boolean;
+  UnknownIpPermissions?: IpPermission[];
+  RevokedSecurityGroupRules?: RevokedSecurityGroupRule[];
+}
+
+export interface RevokeSecurityGroupIngressRequest {
+  CidrIp?: string;
+  FromPort?: number;
+  GroupId?: string;
+  GroupName?: string;
+  IpPermissions?: IpPermission[];
+  IpProtocol?: string;
+  SourceSecurityGroupName?: string;
+  SourceSecurityGroupOwnerId?: string;
+  ToPort?: number;
+  SecurityGroupRuleIds?: string[];
+  DryRun?: boolean;
+}
+
+export interface RevokeSecurityGroupIngressResult {
+  Return?: boolean;
+  UnknownIpPermissions?: IpPermission[];
+  RevokedSecurityGroupRules?: RevokedSecurityGroupRule[];
+}
+
+export interface RevokedSecurityGroupRule {
+  SecurityGroupRuleId?: string;
+  GroupId?: string;
+  IsEgress?: boolean;
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupId?: string;
+  Description?: string;
+}
 
 export interface Route {
   DestinationCidrBlock?: string;
@@ -796,6 +942,44 @@ export interface SecurityGroup {
   GroupName?: string;
   Description?: string;
   IpPermissions?: IpPermission[];
+}
+
+export interface SecurityGroupRule {
+  SecurityGroupRuleId?: string;
+  GroupId?: string;
+  GroupOwnerId?: string;
+  IsEgress?: boolean;
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupInfo?: ReferencedSecurityGroup;
+  Description?: string;
+  Tags?: Tag[];
+  SecurityGroupRuleArn?: string;
+}
+
+export interface SecurityGroupRuleDescription {
+  SecurityGroupRuleId?: string;
+  Description?: string;
+}
+
+export interface SecurityGroupRuleRequest {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupId?: string;
+  Description?: string;
+}
+
+export interface SecurityGroupRuleUpdate {
+  SecurityGroupRuleId: string;
+  SecurityGroupRule?: SecurityGroupRuleRequest;
 }
 
 export interface Subnet {
@@ -948,6 +1132,30 @@ export interface UnassignPrivateIpAddressesRequest {
   PrivateIpAddresses?: string[];
 }
 
+export interface UpdateSecurityGroupRuleDescriptionsEgressRequest {
+  DryRun?: boolean;
+  GroupId?: string;
+  GroupName?: string;
+  IpPermissions?: IpPermission[];
+  SecurityGroupRuleDescriptions?: SecurityGroupRuleDescription[];
+}
+
+export interface UpdateSecurityGroupRuleDescriptionsEgressResult {
+  Return?: boolean;
+}
+
+export interface UpdateSecurityGroupRuleDescriptionsIngressRequest {
+  DryRun?: boolean;
+  GroupId?: string;
+  GroupName?: string;
+  IpPermissions?: IpPermission[];
+  SecurityGroupRuleDescriptions?: SecurityGroupRuleDescription[];
+}
+
+export interface UpdateSecurityGroupRuleDescriptionsIngressResult {
+  Return?: boolean;
+}
+
 export interface UserIdGroupPair {
   Description?: string;
   UserId?: string;
@@ -1050,7 +1258,10 @@ export type VpcState = "pending" | "available";
 export interface Operations {
   AssignIpv6Addresses: { input: AssignIpv6AddressesRequest; output: AssignIpv6AddressesResult };
   AssignPrivateIpAddresses: { input: AssignPrivateIpAddressesRequest; output: AssignPrivateIpAddressesResult };
+  AuthorizeSecurityGroupEgress: { input: AuthorizeSecurityGroupEgressRequest; output: AuthorizeSecurityGroupEgressResult };
+  AuthorizeSecurityGroupIngress: { input: AuthorizeSecurityGroupIngressRequest; output: AuthorizeSecurityGroupIngressResult };
   CreateNetworkInterface: { input: CreateNetworkInterfaceRequest; output: CreateNetworkInterfaceResult };
+  CreateSecurityGroup: { input: CreateSecurityGroupRequest; output: CreateSecurityGroupResult };
   CreateSubnet: { input: CreateSubnetRequest; output: CreateSubnetResult };
   CreateTags: { input: CreateTagsRequest; output: Record<string, never> };
   CreateTrafficMirrorFilter: { input: CreateTrafficMirrorFilterRequest; output: CreateTrafficMirrorFilterResult };
@@ -1059,6 +1270,7 @@ export interface Operations {
   CreateTrafficMirrorTarget: { input: CreateTrafficMirrorTargetRequest; output: CreateTrafficMirrorTargetResult };
   CreateVpc: { input: CreateVpcRequest; output: CreateVpcResult };
   DeleteNetworkInterface: { input: DeleteNetworkInterfaceRequest; output: Record<string, never> };
+  DeleteSecurityGroup: { input: DeleteSecurityGroupRequest; output: DeleteSecurityGroupResult };
   DeleteSubnet: { input: DeleteSubnetRequest; output: Record<string, never> };
   DeleteTags: { input: DeleteTagsRequest; output: Record<string, never> };
   DeleteTrafficMirrorFilter: { input: DeleteTrafficMirrorFilterRequest; output: DeleteTrafficMirrorFilterResult };
@@ -1069,6 +1281,7 @@ export interface Operations {
   DescribeNetworkAcls: { input: DescribeNetworkAclsRequest; output: DescribeNetworkAclsResult };
   DescribeNetworkInterfaces: { input: DescribeNetworkInterfacesRequest; output: DescribeNetworkInterfacesResult };
   DescribeRouteTables: { input: DescribeRouteTablesRequest; output: DescribeRouteTablesResult };
+  DescribeSecurityGroupRules: { input: DescribeSecurityGroupRulesRequest; output: DescribeSecurityGroupRulesResult };
   DescribeSecurityGroups: { input: DescribeSecurityGroupsRequest; output: DescribeSecurityGroupsResult };
   DescribeSubnets: { input: DescribeSubnetsRequest; output: DescribeSubnetsResult };
   DescribeTags: { input: DescribeTagsRequest; output: DescribeTagsResult };
@@ -1079,13 +1292,18 @@ export interface Operations {
   DescribeVpcAttribute: { input: DescribeVpcAttributeRequest; output: DescribeVpcAttributeResult };
   DescribeVpcs: { input: DescribeVpcsRequest; output: DescribeVpcsResult };
   ModifyNetworkInterfaceAttribute: { input: ModifyNetworkInterfaceAttributeRequest; output: Record<string, never> };
+  ModifySecurityGroupRules: { input: ModifySecurityGroupRulesRequest; output: ModifySecurityGroupRulesResult };
   ModifySubnetAttribute: { input: ModifySubnetAttributeRequest; output: Record<string, never> };
   ModifyTrafficMirrorFilterNetworkServices: { input: ModifyTrafficMirrorFilterNetworkServicesRequest; output: ModifyTrafficMirrorFilterNetworkServicesResult };
   ModifyTrafficMirrorFilterRule: { input: ModifyTrafficMirrorFilterRuleRequest; output: ModifyTrafficMirrorFilterRuleResult };
   ModifyTrafficMirrorSession: { input: ModifyTrafficMirrorSessionRequest; output: ModifyTrafficMirrorSessionResult };
   ModifyVpcAttribute: { input: ModifyVpcAttributeRequest; output: Record<string, never> };
+  RevokeSecurityGroupEgress: { input: RevokeSecurityGroupEgressRequest; output: RevokeSecurityGroupEgressResult };
+  RevokeSecurityGroupIngress: { input: RevokeSecurityGroupIngressRequest; output: RevokeSecurityGroupIngressResult };
   UnassignIpv6Addresses: { input: UnassignIpv6AddressesRequest; output: UnassignIpv6AddressesResult };
   UnassignPrivateIpAddresses: { input: UnassignPrivateIpAddressesRequest; output: Record<string, never> };
+  UpdateSecurityGroupRuleDescriptionsEgress: { input: UpdateSecurityGroupRuleDescriptionsEgressRequest; output: UpdateSecurityGroupRuleDescriptionsEgressResult };
+  UpdateSecurityGroupRuleDescriptionsIngress: { input: UpdateSecurityGroupRuleDescriptionsIngressRequest; output: UpdateSecurityGroupRuleDescriptionsIngressResult };
 }
 
 export type OperationName = keyof Operations;

@@ -4,6 +4,7 @@ import { ServiceModel } from '../protocol/service-model.js';
 import { handlers, notImplemented, readOnlyOperations } from '../service/operations.js';
 import { serviceConfig, type Quotas } from '../service/service-config.js';
 import { validationRules } from '../service/validation-rules.js';
+import { materialiseDefaultSecurityGroups } from '../service/vpcs.js';
 import { Store, type Persistence } from '../state/store.js';
 import { adminRoutes } from './admin-routes.js';
 import { Ec2Endpoint } from './ec2-endpoint.js';
@@ -56,6 +57,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.defaultRegion ? { defaultRegion: options.defaultRegion } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
   });
+  // State saved by an older mirrorlite gets what it lacks (a stored default security group per VPC).
+  const upgradeState = () => materialiseDefaultSecurityGroups(store);
+  upgradeState();
   const endpoint = new Ec2Endpoint({
     model,
     handlers,
@@ -83,7 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     endpoint,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    streamRoutes: [stateImportRoute(store), ...traffic.streamRoutes],
+    streamRoutes: [stateImportRoute(store, upgradeState), ...traffic.streamRoutes],
   });
 
   const host = options.host ?? DEFAULT_HOST;

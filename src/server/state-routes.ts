@@ -14,8 +14,11 @@ export function stateExportRoute(store: Store): AdminRoute {
   return { method: 'GET', path: STATE_PATH, handle: () => json(200, toStateFile(store.records())) };
 }
 
-/** POST /_mirrorlite/state: replaces all state with a state file, atomically. */
-export function stateImportRoute(store: Store): StreamRoute {
+/**
+ * POST /_mirrorlite/state: replaces all state with a state file, atomically. `upgrade` brings what
+ * an older mirrorlite exported up to date, as it does for a data directory at start.
+ */
+export function stateImportRoute(store: Store, upgrade: () => void): StreamRoute {
   return {
     method: 'POST',
     path: STATE_PATH,
@@ -39,6 +42,7 @@ export function stateImportRoute(store: Store): StreamRoute {
         return answer(400, { error: reason });
       }
       store.replaceAll(records);
+      upgrade();
       answer(200, { imported: records.length });
     },
   };

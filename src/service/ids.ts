@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   'traffic-mirror-filter': 'tmf',
   'traffic-mirror-filter-rule': 'tmfr',
   'security-group': 'sg',
+  'security-group-rule': 'sgr',
   'route-table': 'rtb',
   'route-table-association': 'rtbassoc',
   'network-acl': 'acl',

@@ -4,7 +4,8 @@ import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { existing } from './lookups.js';
-import { MAX_DESCRIPTION_LENGTH, securityGroupIds, securityGroups } from './network-interfaces.js';
+import { MAX_DESCRIPTION_LENGTH, securityGroupIds } from './network-interfaces.js';
+import { interfaceGroups } from './security-groups.js';
 import { attributeBoolean, maxLength, notSupported, oneAttribute } from './rule-helpers.js';
 
 /**
@@ -26,7 +27,7 @@ function changed(eni: NetworkInterfaceRecord, input: ModifyNetworkInterfaceAttri
     case 'SourceDestCheck':
       return { ...eni, SourceDestCheck: attributeBoolean(input.SourceDestCheck!, 'SourceDestCheck') };
     case 'Groups':
-      return { ...eni, Groups: securityGroups(input.Groups, partition.vpcs.get(eni.VpcId)!, eni.SubnetId, partition) };
+      return { ...eni, Groups: interfaceGroups(partition, input.Groups, partition.vpcs.get(eni.VpcId)!, eni.SubnetId) };
   }
 }
 

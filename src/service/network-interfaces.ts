@@ -1,8 +1,7 @@
-import type { CreateNetworkInterfaceRequest, GroupIdentifier, PrivateIpAddressSpecification } from '../../model/ec2-types.js';
+import type { CreateNetworkInterfaceRequest, PrivateIpAddressSpecification } from '../../model/ec2-types.js';
 import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
-import type { Partition } from '../state/partition.js';
-import type { NetworkInterfaceRecord, VpcRecord } from '../state/records.js';
+import type { NetworkInterfaceRecord } from '../state/records.js';
 import { privateDnsName, randomMacAddress } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
@@ -11,16 +10,15 @@ import {
   invalidParameterCombination,
   malformedGroupId,
   networkInterfaceInUse,
-  securityGroupInOtherNetwork,
   securityGroupsPerInterfaceLimitExceeded,
 } from './errors.js';
 import { isIdOf, newId } from './ids.js';
 import { existing } from './lookups.js';
 import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress } from './network-interface-addresses.js';
 import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
+import { interfaceGroups } from './security-groups.js';
 import { addressHolders } from './subnets.js';
 import { tagsFromSpecifications } from './tagging.js';
-import { vpcOfDefaultSecurityGroup } from './vpcs.js';
 
 /**
  * Network interfaces (ENIs): the sources and targets of traffic mirroring. An interface lives in one
@@ -35,27 +33,12 @@ const MAX_SECURITY_GROUPS = 5;
 
 export const MAX_DESCRIPTION_LENGTH = 255;
 
-/**
- * The interface's security groups; without Groups, its VPC's default group. mirrorlite keeps no
- * security groups, so any other well-formed group ID is taken as one of the VPC's, without a name;
- * the default group of another VPC is refused as EC2 refuses a group of another network.
- */
-export function securityGroups(groupIds: readonly string[] | undefined, vpc: VpcRecord, subnetId: string, partition: Partition): GroupIdentifier[] {
-  const ids = [...new Set(groupIds ?? [])];
-  if (ids.length === 0) return [{ GroupId: vpc.defaultSecurityGroupId, GroupName: 'default' }];
-  return ids.map((GroupId) => {
-    if (GroupId === vpc.defaultSecurityGroupId) return { GroupId, GroupName: 'default' };
-    if (vpcOfDefaultSecurityGroup(partition, GroupId)) throw securityGroupInOtherNetwork(GroupId, subnetId);
-    return { GroupId };
-  });
-}
-
 function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: CallContext): NetworkInterfaceRecord {
   const { partition, region, account } = context;
   const subnet = existing(partition.subnets, 'subnet', input.SubnetId);
   const vpc = partition.vpcs.get(subnet.VpcId)!;
   const holders = addressHolders(partition, subnet.SubnetId);
-  const Groups = securityGroups(input.Groups, vpc, subnet.SubnetId, partition);
+  const Groups = interfaceGroups(partition, input.Groups, vpc, subnet.SubnetId);
   const ipv4 = initialIpv4Addresses(input, subnet, holders.ipv4);
   const ipv6 = initialIpv6Addresses(input, subnet, holders.ipv6);
   // "the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address"

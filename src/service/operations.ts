@@ -11,7 +11,9 @@ import { TRAFFIC_MIRROR_FILTER_FILTERS, trafficMirrorFilterHandlers } from './tr
 import { TRAFFIC_MIRROR_SESSION_FILTERS, trafficMirrorSessionHandlers } from './traffic-mirror-sessions.js';
 import { TRAFFIC_MIRROR_TARGET_FILTERS, trafficMirrorTargetHandlers } from './traffic-mirror-targets.js';
 import { vpcAttributeHandlers } from './vpc-attributes.js';
-import { NETWORK_ACL_FILTERS, ROUTE_TABLE_FILTERS, SECURITY_GROUP_FILTERS, vpcDefaultHandlers } from './vpc-defaults.js';
+import { SECURITY_GROUP_RULE_FILTERS, securityGroupRuleHandlers } from './security-group-rules.js';
+import { SECURITY_GROUP_FILTERS, securityGroupHandlers } from './security-groups.js';
+import { NETWORK_ACL_FILTERS, ROUTE_TABLE_FILTERS, vpcDefaultHandlers } from './vpc-defaults.js';
 import { VPC_FILTERS, vpcHandlers } from './vpcs.js';
 
 /** Every operation mirrorlite serves, by name: one module per resource family. */
@@ -19,6 +21,8 @@ export const handlers: HandlerTable = {
   ...vpcHandlers,
   ...vpcAttributeHandlers,
   ...vpcDefaultHandlers,
+  ...securityGroupHandlers,
+  ...securityGroupRuleHandlers,
   ...subnetHandlers,
   ...subnetAttributeHandlers,
   ...networkInterfaceHandlers,
@@ -37,6 +41,7 @@ export const describeFilterNames: Readonly<Record<string, readonly string[]>> = 
   DescribeRouteTables: Object.keys(ROUTE_TABLE_FILTERS),
   DescribeNetworkAcls: Object.keys(NETWORK_ACL_FILTERS),
   DescribeSecurityGroups: Object.keys(SECURITY_GROUP_FILTERS),
+  DescribeSecurityGroupRules: Object.keys(SECURITY_GROUP_RULE_FILTERS),
   DescribeSubnets: Object.keys(SUBNET_FILTERS),
   DescribeNetworkInterfaces: Object.keys(NETWORK_INTERFACE_FILTERS),
   DescribeTrafficMirrorFilters: Object.keys(TRAFFIC_MIRROR_FILTER_FILTERS),

@@ -1,6 +1,6 @@
 /**
  * Settings of the emulated service. Quotas default to AWS's published Traffic Mirroring quotas
- * (none adjustable in AWS); tests and benchmarks may change them.
+ * (none adjustable in AWS) and VPC quotas' defaults; tests and benchmarks may change them.
  */
 export interface Quotas {
   /** Sessions per source network interface. */
@@ -14,6 +14,10 @@ export interface Quotas {
   filtersPerAccount: number;
   /** Tags per resource (EC2's general limit). */
   tagsPerResource: number;
+  /** "VPC security groups per Region", not counting each VPC's default group. */
+  securityGroupsPerRegion: number;
+  /** "Inbound or outbound rules per security group", each direction and address family on its own. */
+  rulesPerSecurityGroup: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
@@ -24,6 +28,8 @@ export const DEFAULT_QUOTAS: Quotas = {
   targetsPerAccount: 10_000,
   filtersPerAccount: 10_000,
   tagsPerResource: 50,
+  securityGroupsPerRegion: 2500,
+  rulesPerSecurityGroup: 60,
 };
 
 /** Quota names as the command line spells them: `sessions-per-interface` → sessionsPerInterface. */

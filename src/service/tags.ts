@@ -21,12 +21,14 @@ interface Taggable {
 }
 
 /** The kinds mirrorlite derives from a VPC rather than stores (src/service/vpc-defaults.ts) have no tags to keep. */
-type DerivedKind = 'route-table' | 'network-acl' | 'security-group';
-const DERIVED_NOUNS: Record<DerivedKind, string> = { 'route-table': 'route table', 'network-acl': 'network ACL', 'security-group': 'security group' };
+type DerivedKind = 'route-table' | 'network-acl';
+const DERIVED_NOUNS: Record<DerivedKind, string> = { 'route-table': 'route table', 'network-acl': 'network ACL' };
 
 const TAGGABLE: Record<Exclude<ResourceKind, DerivedKind>, Taggable> = {
   vpc: { resourceType: 'vpc', table: (p) => p.vpcs as never, tagsMember: 'Tags' },
   subnet: { resourceType: 'subnet', table: (p) => p.subnets as never, tagsMember: 'Tags' },
+  'security-group': { resourceType: 'security-group', table: (p) => p.securityGroups as never, tagsMember: 'Tags' },
+  'security-group-rule': { resourceType: 'security-group-rule', table: (p) => p.securityGroupRules as never, tagsMember: 'Tags' },
   'network-interface': { resourceType: 'network-interface', table: (p) => p.networkInterfaces as never, tagsMember: 'TagSet' },
   'traffic-mirror-session': { resourceType: 'traffic-mirror-session', table: (p) => p.trafficMirrorSessions as never, tagsMember: 'Tags' },
   'traffic-mirror-target': { resourceType: 'traffic-mirror-target', table: (p) => p.trafficMirrorTargets as never, tagsMember: 'Tags' },

@@ -3,6 +3,7 @@ import { commonRules } from './common-rules.js';
 import { networkInterfaceAddressRules } from './network-interface-addresses.js';
 import { networkInterfaceAttributeRules } from './network-interface-attributes.js';
 import { networkInterfaceRules } from './network-interfaces.js';
+import { securityGroupRules } from './security-groups.js';
 import { subnetAttributeRules } from './subnet-attributes.js';
 import { subnetRules } from './subnets.js';
 import { tagRules } from './tags.js';
@@ -21,6 +22,7 @@ export const validationRules: ExtraRules = merge([
   commonRules,
   vpcRules,
   vpcAttributeRules,
+  securityGroupRules,
   subnetRules,
   subnetAttributeRules,
   networkInterfaceRules,

@@ -1,21 +1,20 @@
-import type { IpPermission, NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup } from '../../model/ec2-types.js';
-import { ApiError } from '../protocol/api-error.js';
+import type { NetworkAcl, NetworkAclEntry, Route, RouteTable } from '../../model/ec2-types.js';
 import type { Partition } from '../state/partition.js';
 import type { VpcRecord } from '../state/records.js';
-import type { CallContext, Handler, HandlerTable } from './call-context.js';
+import type { Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, matchesNothing, type DescribeSource, type FilterTable } from './describe-engine.js';
 import type { ResourceKind } from './errors.js';
 import { derivedId, type IdKind } from './ids.js';
 import { vpcIpv6Block } from './vpcs.js';
 
 /**
- * What every VPC comes with: a main route table, a default network ACL and a default security group.
- * Terraform's aws_vpc reads all three on every refresh (DescribeRouteTables with `association.main`,
- * DescribeNetworkAcls with `default`, DescribeSecurityGroups with `group-name=default`), so they are
- * described exactly as EC2 describes a new VPC's. mirrorlite keeps none of them: each is derived
- * from its VPC whenever it is described (the route table's and ACL's IDs from the VPC ID, the
- * group's ID is the one the VPC record keeps), so they live and die with the VPC and cannot be
- * changed or tagged. Subnets use the main route table implicitly (EC2 lists no association for
+ * What every VPC comes with: a main route table and a default network ACL (and a default security
+ * group, which is stored: security-groups.ts). Terraform's aws_vpc reads all three on every refresh
+ * (DescribeRouteTables with `association.main`, DescribeNetworkAcls with `default`,
+ * DescribeSecurityGroups with `group-name=default`), so they are described exactly as EC2
+ * describes a new VPC's. mirrorlite keeps neither the table nor the ACL: each is derived from its
+ * VPC whenever it is described (their IDs from the VPC ID), so they live and die with the VPC and
+ * cannot be changed or tagged. Subnets use the main route table implicitly (EC2 lists no association for
  * that) and are associated with the default ACL explicitly (EC2 lists one per subnet).
  */
 
@@ -125,72 +124,6 @@ export const NETWORK_ACL_FILTERS: FilterTable<NetworkAcl> = {
   'vpc-id': (a) => a.VpcId,
 };
 
-// --- Security groups ---
-
-/** Inbound from the group itself, outbound to everywhere (and to ::/0 when the VPC has IPv6). */
-function defaultSecurityGroup({ region }: CallContext, vpc: VpcRecord): SecurityGroup {
-  const GroupId = vpc.defaultSecurityGroupId;
-  const allTraffic = (rest: Partial<IpPermission>): IpPermission => ({
-    IpProtocol: '-1',
-    UserIdGroupPairs: [],
-    IpRanges: [],
-    Ipv6Ranges: [],
-    PrefixListIds: [],
-    ...rest,
-  });
-  return {
-    GroupId,
-    IpPermissionsEgress: [
-      allTraffic({
-        IpRanges: [{ CidrIp: '0.0.0.0/0' }],
-        ...(vpcIpv6Block(vpc) !== undefined ? { Ipv6Ranges: [{ CidrIpv6: '::/0' }] } : {}),
-      }),
-    ],
-    Tags: [],
-    VpcId: vpc.VpcId,
-    SecurityGroupArn: `arn:aws:ec2:${region}:${vpc.OwnerId}:security-group/${GroupId}`,
-    OwnerId: vpc.OwnerId,
-    GroupName: 'default',
-    Description: 'default VPC security group',
-    IpPermissions: [allTraffic({ UserIdGroupPairs: [{ UserId: vpc.OwnerId, GroupId }] })],
-  };
-}
-
-const inbound = (g: SecurityGroup) => g.IpPermissions ?? [];
-const outbound = (g: SecurityGroup) => g.IpPermissionsEgress ?? [];
-
-/** The `ip-permission.*` filters, over inbound or outbound rules. */
-function permissionFilters(prefix: string, rules: (g: SecurityGroup) => IpPermission[]): FilterTable<SecurityGroup> {
-  return {
-    [`${prefix}.cidr`]: (g) => rules(g).flatMap((p) => (p.IpRanges ?? []).map((r) => r.CidrIp)),
-    [`${prefix}.from-port`]: (g) => rules(g).map((p) => p.FromPort),
-    [`${prefix}.group-id`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupId)),
-    [`${prefix}.group-name`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupName)),
-    [`${prefix}.ipv6-cidr`]: (g) => rules(g).flatMap((p) => (p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)),
-    [`${prefix}.prefix-list-id`]: (g) => rules(g).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId)),
-    [`${prefix}.protocol`]: (g) => rules(g).map((p) => p.IpProtocol),
-    [`${prefix}.to-port`]: (g) => rules(g).map((p) => p.ToPort),
-    [`${prefix}.user-id`]: (g) => rules(g).flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.UserId)),
-  };
-}
-
-export const SECURITY_GROUP_FILTERS: FilterTable<SecurityGroup> = {
-  description: (g) => g.Description,
-  ...permissionFilters('egress.ip-permission', outbound),
-  'group-id': (g) => g.GroupId,
-  'group-name': (g) => g.GroupName,
-  ...permissionFilters('ip-permission', inbound),
-  'owner-id': (g) => g.OwnerId,
-  'vpc-id': (g) => g.VpcId,
-};
-
-/**
- * GroupNames name groups of the default VPC, and a mirrorlite account has no default VPC (see
- * vpcs.ts). EC2 answers this code when an account without one names a group; non-default VPCs'
- * groups are found with the `group-name` filter.
- */
-const noDefaultVpc = () => new ApiError('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
-
 // --- Describe ---
 
 /** A Describe over one derived resource per VPC, in the VPCs' creation order. */
@@ -227,16 +160,7 @@ const describeNetworkAcls: Handler<'DescribeNetworkAcls'> = (input, context) => 
   return { NetworkAcls: page.items, NextToken: page.nextToken };
 };
 
-const describeSecurityGroups: Handler<'DescribeSecurityGroups'> = (input, context) => {
-  if (input.GroupNames?.length) throw noDefaultVpc();
-  const make = (vpc: VpcRecord) => defaultSecurityGroup(context, vpc);
-  const source = perVpc(context.partition, 'security-group', make, (g) => g.GroupId!, SECURITY_GROUP_FILTERS);
-  const page = describe(context, source, describeQuery(input, 'GroupIds'));
-  return { SecurityGroups: page.items, NextToken: page.nextToken };
-};
-
 export const vpcDefaultHandlers: HandlerTable = {
   DescribeRouteTables: describeRouteTables,
   DescribeNetworkAcls: describeNetworkAcls,
-  DescribeSecurityGroups: describeSecurityGroups,
 };

@@ -10,7 +10,9 @@ import { dependencyViolation, invalidParameterCombination, invalidVpcRange } fro
 import { derivedId, newId } from './ids.js';
 import { existing } from './lookups.js';
 import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
+import { createDefaultSecurityGroup, deleteSecurityGroupsOfVpc } from './security-groups.js';
 import { tagsFromSpecifications } from './tagging.js';
+import type { Store } from '../state/store.js';
 
 /**
  * VPCs: the networks that subnets and network interfaces live in. A fresh account has no default
@@ -28,10 +30,20 @@ export function vpcIpv6Block(vpc: VpcRecord): string | undefined {
   return vpc.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
 }
 
-/** The VPC whose default security group this is, in the caller's account and region. */
-export function vpcOfDefaultSecurityGroup(partition: Partition, groupId: string): VpcRecord | undefined {
-  for (const vpc of partition.vpcs.values()) if (vpc.defaultSecurityGroupId === groupId) return vpc;
-  return undefined;
+/**
+ * Gives every VPC that has no stored default security group one. Versions of mirrorlite before
+ * security groups were stored derived the default group from the VPC, so state they saved (a data
+ * directory, an exported state file) has VPCs without one; this runs when such state is loaded,
+ * and keeps the group ID the VPC had.
+ */
+export function materialiseDefaultSecurityGroups(store: Store): void {
+  store.transaction(() => {
+    for (const partition of store.partitions()) {
+      for (const vpc of partition.vpcs.values()) {
+        if (!partition.securityGroups.has(vpc.defaultSecurityGroupId)) createDefaultSecurityGroup(partition, vpc, vpcIpv6Block(vpc) !== undefined);
+      }
+    }
+  });
 }
 
 /**
@@ -79,6 +91,7 @@ const createVpc: Handler<'CreateVpc'> = (input, context) => {
     defaultSecurityGroupId: newId('security-group'),
     seq: partition.nextSeq(),
   });
+  createDefaultSecurityGroup(partition, vpc, input.AmazonProvidedIpv6CidrBlock === true);
   return { Vpc: presentVpc(vpc) };
 };
 
@@ -110,6 +123,7 @@ const describeVpcs: Handler<'DescribeVpcs'> = (input, context) => {
 const deleteVpc: Handler<'DeleteVpc'> = (input, { partition }) => {
   const vpc = existing(partition.vpcs, 'vpc', input.VpcId);
   if (partition.subnetsByVpc.has(vpc.VpcId)) throw dependencyViolation('vpc', vpc.VpcId);
+  deleteSecurityGroupsOfVpc(partition, vpc);
   partition.vpcs.delete(vpc.VpcId);
   return {};
 };

@@ -2,6 +2,8 @@ import type { Journal } from './journal.js';
 import type {
   ClientTokenRecord,
   NetworkInterfaceRecord,
+  SecurityGroupRecord,
+  SecurityGroupRuleRecord,
   SubnetRecord,
   TrafficMirrorFilterRecord,
   TrafficMirrorFilterRuleRecord,
@@ -17,6 +19,8 @@ import { Table, type PartitionScope, type StoredRecord } from './table.js';
  */
 export class Partition implements PartitionScope {
   readonly vpcs: Table<VpcRecord>;
+  readonly securityGroups: Table<SecurityGroupRecord>;
+  readonly securityGroupRules: Table<SecurityGroupRuleRecord>;
   readonly subnets: Table<SubnetRecord>;
   readonly networkInterfaces: Table<NetworkInterfaceRecord>;
   readonly trafficMirrorTargets: Table<TrafficMirrorTargetRecord>;
@@ -25,6 +29,12 @@ export class Partition implements PartitionScope {
   readonly trafficMirrorSessions: Table<TrafficMirrorSessionRecord>;
   readonly clientTokens: Table<ClientTokenRecord>;
 
+  readonly securityGroupsByVpc;
+  /** Keyed `<vpc>#<group name>`: names are unique per VPC. */
+  readonly securityGroupsByVpcAndName;
+  readonly securityGroupRulesByGroup;
+  /** The rules whose peer is another group: a group they reference cannot be deleted. */
+  readonly securityGroupRulesByReferencedGroup;
   readonly subnetsByVpc;
   readonly networkInterfacesBySubnet;
   /** MAC addresses are unique in an account and region. */
@@ -50,6 +60,8 @@ export class Partition implements PartitionScope {
     const table = <T extends StoredRecord>(kind: string, idOf: (record: T) => string) =>
       new Table<T>(kind, idOf, this, journal);
     this.vpcs = table<VpcRecord>('vpc', (r) => r.VpcId);
+    this.securityGroups = table<SecurityGroupRecord>('security-group', (r) => r.GroupId);
+    this.securityGroupRules = table<SecurityGroupRuleRecord>('security-group-rule', (r) => r.SecurityGroupRuleId);
     this.subnets = table<SubnetRecord>('subnet', (r) => r.SubnetId);
     this.networkInterfaces = table<NetworkInterfaceRecord>('network-interface', (r) => r.NetworkInterfaceId);
     this.trafficMirrorTargets = table<TrafficMirrorTargetRecord>('traffic-mirror-target', (r) => r.TrafficMirrorTargetId);
@@ -61,6 +73,10 @@ export class Partition implements PartitionScope {
     this.trafficMirrorSessions = table<TrafficMirrorSessionRecord>('traffic-mirror-session', (r) => r.TrafficMirrorSessionId);
     this.clientTokens = table<ClientTokenRecord>('client-token', (r) => r.key);
 
+    this.securityGroupsByVpc = this.securityGroups.index((r) => r.VpcId);
+    this.securityGroupsByVpcAndName = this.securityGroups.index((r) => `${r.VpcId}#${r.GroupName}`);
+    this.securityGroupRulesByGroup = this.securityGroupRules.index((r) => r.GroupId);
+    this.securityGroupRulesByReferencedGroup = this.securityGroupRules.index((r) => r.ReferencedGroupInfo?.GroupId);
     this.subnetsByVpc = this.subnets.index((r) => r.VpcId);
     this.networkInterfacesBySubnet = this.networkInterfaces.index((r) => r.SubnetId);
     this.networkInterfacesByMacAddress = this.networkInterfaces.index((r) => r.MacAddress);
@@ -77,6 +93,8 @@ export class Partition implements PartitionScope {
   get tables(): Table<StoredRecord>[] {
     return [
       this.vpcs,
+      this.securityGroups,
+      this.securityGroupRules,
       this.subnets,
       this.networkInterfaces,
       this.trafficMirrorTargets,

@@ -1,5 +1,7 @@
 import type {
   NetworkInterface,
+  SecurityGroup,
+  SecurityGroupRule,
   Subnet,
   Tag,
   TrafficMirrorFilter,
@@ -30,6 +32,20 @@ export type VpcRecord = With<Vpc, 'VpcId' | 'CidrBlock' | 'OwnerId' | 'Tags'> &
     enableDnsHostnames?: boolean;
     enableNetworkAddressUsageMetrics?: boolean;
   };
+
+/** Rules are records of their own (as EC2's security group rules are); a group's permissions are assembled when it is described. */
+export type SecurityGroupRecord = With<
+  Omit<SecurityGroup, 'IpPermissions' | 'IpPermissionsEgress'>,
+  'GroupId' | 'GroupName' | 'Description' | 'VpcId' | 'OwnerId' | 'Tags'
+> &
+  StoredRecord;
+
+/** One protocol, one port range and one peer: a CIDR, a prefix list or a referenced group. */
+export type SecurityGroupRuleRecord = With<
+  SecurityGroupRule,
+  'SecurityGroupRuleId' | 'GroupId' | 'GroupOwnerId' | 'IsEgress' | 'IpProtocol' | 'FromPort' | 'ToPort' | 'Tags'
+> &
+  StoredRecord;
 
 export type SubnetRecord = With<Subnet, 'SubnetId' | 'VpcId' | 'CidrBlock' | 'Tags'> & StoredRecord;
 
