@@ -48,7 +48,7 @@ describe('restart', () => {
       assert.deepEqual(await snapshotDescribes(second.url), before);
       // …still reads the next page afterwards.
       const next = await call(second.url, 'DescribeTags', { MaxResults: 5, NextToken: token }, '111122223333');
-      assert.equal((next.match(/<item>/g) ?? []).length, 3, 'the second page of the eight tags');
+      assert.equal((next.match(/<item>/g) ?? []).length, 5, 'the second page of the twelve tags');
       // A create retried with its ClientToken after the restart is still idempotent.
       const retried = await call(
         second.url,
@@ -163,7 +163,7 @@ describe('state export and import', () => {
     assert.equal(file.version, 1);
     assert.deepEqual((JSON.parse(live.stdout) as typeof file).records, file.records, 'both exports hold the same records');
     const kinds = new Set(file.records.map((r) => r.kind));
-    for (const kind of ['vpc', 'subnet', 'network-interface', 'traffic-mirror-filter', 'traffic-mirror-filter-rule', 'traffic-mirror-target', 'traffic-mirror-session', 'client-token']) {
+    for (const kind of ['vpc', 'security-group', 'security-group-rule', 'subnet', 'network-interface', 'traffic-mirror-filter', 'traffic-mirror-filter-rule', 'traffic-mirror-target', 'traffic-mirror-session', 'client-token']) {
       assert.ok(kinds.has(kind), `the export holds ${kind} records`);
     }
 
@@ -186,6 +186,56 @@ describe('state export and import', () => {
       const overHttp = mirrorlite(['state', 'import', stateFile, '--endpoint', memory.url]);
       assert.equal(overHttp.status, 0, overHttp.stderr);
       assert.deepEqual([await snapshotDescribes(memory.url), await snapshotDescribes(memory.url, '444455556666')], expected);
+    } finally {
+      await memory.stop();
+    }
+  });
+
+  test('state saved before security groups were kept gets each VPC its default group, with the ID it had, once', async () => {
+    const server = await startServerProcess();
+    let file;
+    try {
+      const vpc = field(await call(server.url, 'CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true' }), 'vpcId');
+      const subnet = field(await call(server.url, 'CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24' }), 'subnetId');
+      await call(server.url, 'CreateNetworkInterface', { SubnetId: subnet });
+      file = JSON.parse(mirrorlite(['state', 'export', '--endpoint', server.url]).stdout) as { records: { kind: string; record: Record<string, unknown> }[] };
+    } finally {
+      await server.stop();
+    }
+    // What an older mirrorlite saved: the VPC keeps its default group's ID, no group records.
+    file.records = file.records.filter((r) => !r.kind.startsWith('security-group'));
+    const groupId = file.records.find((r) => r.kind === 'vpc')!.record.defaultSecurityGroupId as string;
+    const stateFile = join(tempDir(), 'old.json');
+    writeFileSync(stateFile, JSON.stringify(file));
+    const defaultGroup = async (url: string) => {
+      const groups = await call(url, 'DescribeSecurityGroups');
+      assert.equal(field(groups, 'groupId'), groupId);
+      assert.match(groups, /<cidrIpv6>::\/0<\/cidrIpv6>/, 'outbound to ::/0: the VPC has IPv6');
+      assert.match(await call(url, 'DescribeNetworkInterfaces'), new RegExp(`<groupId>${groupId}</groupId><groupName>default</groupName>`));
+      return [...(await call(url, 'DescribeSecurityGroupRules')).matchAll(/<securityGroupRuleId>([^<]+)</g)].map((m) => m[1]);
+    };
+
+    const dir = join(tempDir(), 'old');
+    mkdirSync(dir);
+    assert.equal(mirrorlite(['state', 'import', stateFile, '--data-dir', dir]).status, 0);
+    let rules;
+    const first = await startServerProcess(['--data-dir', dir]);
+    try {
+      rules = await defaultGroup(first.url);
+      assert.equal(rules.length, 3);
+    } finally {
+      await first.stop();
+    }
+    const second = await startServerProcess(['--data-dir', dir]);
+    try {
+      assert.deepEqual(await defaultGroup(second.url), rules, 'stored at the first start, not made again');
+    } finally {
+      await second.stop();
+    }
+    const memory = await startServerProcess();
+    try {
+      assert.equal(mirrorlite(['state', 'import', stateFile, '--endpoint', memory.url]).status, 0);
+      assert.equal((await defaultGroup(memory.url)).length, 3);
     } finally {
       await memory.stop();
     }

@@ -93,10 +93,12 @@ def test_the_default_security_group_is_one_per_vpc(ec2, vpc, subnet):
     assert "belong to different networks" in message
 
 
-def test_explicit_security_groups(ec2, subnet):
-    groups = ["sg-0123456789abcdef0", "sg-12345678"]
-    eni = create(ec2, subnet, Groups=groups + ["sg-12345678"])
-    assert eni["Groups"] == [{"GroupId": "sg-0123456789abcdef0"}, {"GroupId": "sg-12345678"}]
+def test_explicit_security_groups(ec2, vpc, subnet):
+    web, ids = (ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc["VpcId"])["GroupId"] for name in ("web", "ids"))
+    eni = create(ec2, subnet, Groups=[web, ids, ids])
+    assert eni["Groups"] == [{"GroupId": web, "GroupName": "web"}, {"GroupId": ids, "GroupName": "ids"}]
+    assert_error("InvalidGroup.NotFound", ec2.create_network_interface, SubnetId=subnet, Groups=[web, "sg-0123456789abcdef0"],
+                 message="The security group 'sg-0123456789abcdef0' does not exist")
     assert_error("InvalidGroupId.Malformed", ec2.create_network_interface, SubnetId=subnet, Groups=["web-servers"],
                  message='Invalid id: "web-servers" (expecting "sg-...")')
     six = [f"sg-{i:017x}" for i in range(6)]
@@ -342,7 +344,7 @@ def test_describe_by_ids_and_errors(ec2, subnet):
 def test_every_filter(ec2, vpc, subnet, dual_subnet, account):
     subnet6, _ = dual_subnet
     a = create(ec2, subnet, Description="alpha probe", PrivateIpAddress="10.0.1.20", SecondaryPrivateIpAddressCount=1,
-               Groups=["sg-0123456789abcdef0"],
+               Groups=[ec2.create_security_group(GroupName="probe", Description="probe", VpcId=vpc["VpcId"])["GroupId"]],
                TagSpecifications=[{"ResourceType": "network-interface", "Tags": [{"Key": "role", "Value": "source"}]}])
     b = create(ec2, subnet6, Ipv6AddressCount=1, InterfaceType="efa")
     both = [a["NetworkInterfaceId"], b["NetworkInterfaceId"]]
@@ -363,7 +365,8 @@ def test_every_filter(ec2, vpc, subnet, dual_subnet, account):
     assert matching("availability-zone", "us-east-1c") == [a["NetworkInterfaceId"]]
     assert matching("description", "alpha probe") == [a["NetworkInterfaceId"]]
     assert matching("description", "") == [b["NetworkInterfaceId"]]
-    assert matching("group-id", "sg-0123456789abcdef0") == [a["NetworkInterfaceId"]]
+    assert matching("group-id", a["Groups"][0]["GroupId"]) == [a["NetworkInterfaceId"]]
+    assert matching("group-name", "probe") == [a["NetworkInterfaceId"]]
     assert matching("group-name", "default") == [b["NetworkInterfaceId"]]
     assert matching("interface-type", "efa") == [b["NetworkInterfaceId"]]
     assert matching("ipv6-addresses.ipv6-address", ipv6) == [b["NetworkInterfaceId"]]

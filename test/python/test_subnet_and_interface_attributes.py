@@ -71,14 +71,15 @@ def interface(ec2, eni_id):
 def test_description_source_dest_check_groups_and_tracking_change_in_place(ec2, eni):
     eni_id = eni["NetworkInterfaceId"]
     default_group = eni["Groups"][0]
+    ids = ec2.create_security_group(GroupName="ids", Description="ids", VpcId=eni["VpcId"])["GroupId"]
     ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Description={"Value": "ids appliance"})
     ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, SourceDestCheck={"Value": False})
-    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=[default_group["GroupId"], "sg-0123456789abcdef0"])
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=[default_group["GroupId"], ids])
     ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, ConnectionTrackingSpecification={"UdpTimeout": 45})
     after = interface(ec2, eni_id)
     assert after["Description"] == "ids appliance"
     assert after["SourceDestCheck"] is False
-    assert after["Groups"] == [default_group, {"GroupId": "sg-0123456789abcdef0"}]
+    assert after["Groups"] == [default_group, {"GroupId": ids, "GroupName": "ids"}]
     assert after["ConnectionTrackingConfiguration"] == {"UdpTimeout": 45}
     assert {k: v for k, v in after.items() if k not in ("Description", "SourceDestCheck", "Groups", "ConnectionTrackingConfiguration")} == \
         {k: v for k, v in eni.items() if k not in ("Description", "SourceDestCheck", "Groups", "ConnectionTrackingConfiguration")}

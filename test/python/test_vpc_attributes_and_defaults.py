@@ -189,14 +189,17 @@ def test_security_groups_by_id_name_and_page(ec2):
 # --- Lifetime ---
 
 
-def test_defaults_go_with_their_vpc_and_cannot_be_tagged(ec2):
+def test_defaults_go_with_their_vpc_and_only_the_group_can_be_tagged(ec2):
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     [table] = ec2.describe_route_tables()["RouteTables"]
     [acl] = ec2.describe_network_acls()["NetworkAcls"]
     [group] = ec2.describe_security_groups()["SecurityGroups"]
-    for resource in (table["RouteTableId"], acl["NetworkAclId"], group["GroupId"]):
+    for resource in (table["RouteTableId"], acl["NetworkAclId"]):
         assert_error("InvalidParameterValue", ec2.create_tags, Resources=[resource], Tags=[{"Key": "k", "Value": "v"}],
                      message="not supported by mirrorlite")
+    # The default group is stored like any other group (Terraform's aws_default_security_group tags it).
+    ec2.create_tags(Resources=[group["GroupId"]], Tags=[{"Key": "k", "Value": "v"}])
+    assert ec2.describe_security_groups(Filters=[{"Name": "tag:k", "Values": ["v"]}])["SecurityGroups"][0]["GroupId"] == group["GroupId"]
     ec2.delete_vpc(VpcId=vpc)
     assert ec2.describe_route_tables()["RouteTables"] == []
     assert ec2.describe_network_acls()["NetworkAcls"] == []

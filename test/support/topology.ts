@@ -9,6 +9,7 @@ export const DESCRIBE_ACTIONS = [
   'DescribeRouteTables',
   'DescribeNetworkAcls',
   'DescribeSecurityGroups',
+  'DescribeSecurityGroupRules',
   'DescribeSubnets',
   'DescribeNetworkInterfaces',
   'DescribeTrafficMirrorFilters',
@@ -71,6 +72,7 @@ export interface Topology {
   vpc: string;
   subnets: string[];
   enis: string[];
+  securityGroups: string[];
   filters: string[];
   rules: string[];
   targets: string[];
@@ -78,8 +80,9 @@ export interface Topology {
 }
 
 /**
- * VPC (with IPv6), two subnets, five ENIs, two filters with rules in both directions and
- * amazon-dns, targets of all three kinds, sessions with and without VNIs and packet lengths, tags.
+ * VPC (with IPv6), two subnets, five ENIs, a security group with rules of each kind of peer (the
+ * appliance's: VXLAN in), two filters with rules in both directions and amazon-dns, targets of all
+ * three kinds, sessions with and without VNIs and packet lengths, tags.
  */
 export async function buildTopology(url: string, account = '111122223333'): Promise<Topology> {
   const ec2 = (action: string, params: Record<string, string | number> = {}) => call(url, action, params, account);
@@ -98,6 +101,19 @@ export async function buildTopology(url: string, account = '111122223333'): Prom
   // Addresses changed after create: two added, one of them taken back.
   await ec2('AssignPrivateIpAddresses', { NetworkInterfaceId: enis[0]!, 'PrivateIpAddress.1': '10.0.1.11', 'PrivateIpAddress.2': '10.0.1.12' });
   await ec2('UnassignPrivateIpAddresses', { NetworkInterfaceId: enis[0]!, 'PrivateIpAddress.1': '10.0.1.11' });
+  const appliance = field(await ec2('CreateSecurityGroup', { GroupName: 'appliance', GroupDescription: 'VXLAN in', VpcId: vpc, ...tagSpecification('security-group', { Name: 'appliance' }) }), 'groupId');
+  const web = field(await ec2('CreateSecurityGroup', { GroupName: 'web', GroupDescription: 'web', VpcId: vpc }), 'groupId');
+  await ec2('AuthorizeSecurityGroupIngress', {
+    GroupId: appliance,
+    'IpPermissions.1.IpProtocol': 'udp', 'IpPermissions.1.FromPort': 4789, 'IpPermissions.1.ToPort': 4789,
+    'IpPermissions.1.IpRanges.1.CidrIp': '10.0.0.0/16', 'IpPermissions.1.IpRanges.1.Description': 'VXLAN',
+    'IpPermissions.1.Groups.1.GroupId': web,
+    'IpPermissions.2.IpProtocol': '58', 'IpPermissions.2.Ipv6Ranges.1.CidrIpv6': '::/0',
+    ...tagSpecification('security-group-rule', { Name: 'vxlan' }),
+  });
+  await ec2('RevokeSecurityGroupEgress', { GroupId: appliance, 'IpPermissions.1.IpProtocol': '-1', 'IpPermissions.1.IpRanges.1.CidrIp': '0.0.0.0/0' });
+  await ec2('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: enis[4]!, 'SecurityGroupId.1': appliance });
+  const securityGroups = [appliance, web];
   const filters = [
     field(await ec2('CreateTrafficMirrorFilter', { Description: 'web', ...tagSpecification('traffic-mirror-filter', { Name: 'web' }) }), 'trafficMirrorFilterId'),
     field(await ec2('CreateTrafficMirrorFilter', {}), 'trafficMirrorFilterId'),
@@ -125,7 +141,7 @@ export async function buildTopology(url: string, account = '111122223333'): Prom
     field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: enis[1]!, TrafficMirrorTargetId: targets[2]!, TrafficMirrorFilterId: filters[1]!, SessionNumber: 1, ClientToken: 'topology-token' }), 'trafficMirrorSessionId'),
   ];
   await ec2('CreateTags', { 'ResourceId.1': sessions[1]!, 'Tag.1.Key': 'later', 'Tag.1.Value': 'added' });
-  return { vpc, subnets, enis, filters, rules, targets, sessions };
+  return { vpc, subnets, enis, securityGroups, filters, rules, targets, sessions };
 }
 
 /** Every Describe's response body, request ID removed: equal snapshots mean equal state. */
