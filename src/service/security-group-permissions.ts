@@ -95,19 +95,21 @@ export function portRange(protocol: string, fromPort: number | undefined, toPort
   return { FromPort: -1, ToPort: -1 };
 }
 
-/** A CIDR block of the given family, as given (EC2 keeps host bits as written). */
+/** A CIDR block of the given family, kept as written: EC2 accepts one with host bits set. */
 function cidrOf(value: string | undefined, family: 4 | 6): string {
   const cidr = value === undefined ? undefined : parseCidr(value);
   if (!cidr || cidr.family !== family) throw invalidCidr(value ?? '');
   return value!;
 }
 
-/** "Valid descriptions are strings less than 256 characters from the following set: a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*" */
-const RULE_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+/**
+ * The text EC2 allows in a VPC group's name and description and in a rule's description: "strings
+ * less than 256 characters from the following set: a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*".
+ */
+export const isGroupText = (value: string) => /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/.test(value);
 
 export function checkedRuleDescription(description: string | undefined): string | undefined {
-  if (description === undefined) return undefined;
-  if (!RULE_DESCRIPTION.test(description)) throw invalidRuleDescription();
+  if (description !== undefined && !isGroupText(description)) throw invalidRuleDescription();
   return description;
 }
 

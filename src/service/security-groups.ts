@@ -21,7 +21,7 @@ import {
 } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
-import { permissionsOf, ruleRecord, rulesOfGroup, type RuleSpec } from './security-group-permissions.js';
+import { isGroupText, permissionsOf, ruleRecord, rulesOfGroup, type RuleSpec } from './security-group-permissions.js';
 import { tagsFromSpecifications } from './tagging.js';
 
 /**
@@ -32,9 +32,6 @@ import { tagsFromSpecifications } from './tagging.js';
 
 export const DEFAULT_GROUP_NAME = 'default';
 
-/** EC2's rules for a VPC group's name and description: up to 255 characters of this set. */
-const GROUP_TEXT = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
-const MAX_GROUP_TEXT_LENGTH = 255;
 
 function groupRecord(partition: Partition, vpc: VpcRecord, GroupId: string, GroupName: string, Description: string, Tags: SecurityGroupRecord['Tags']): SecurityGroupRecord {
   const { account, region } = partition;
@@ -114,8 +111,6 @@ function usedByAnInterface(partition: Partition, group: SecurityGroupRecord): bo
   }
   return false;
 }
-
-const isGroupText = (value: string) => value.length <= MAX_GROUP_TEXT_LENGTH && GROUP_TEXT.test(value);
 
 const createSecurityGroup: Handler<'CreateSecurityGroup'> = (input, context) => {
   const { partition, config } = context;
