@@ -4,7 +4,8 @@
 // (map_public_ip_on_launch: ModifySubnetAttribute) and aws_network_interface (source_dest_check,
 // description: ModifyNetworkInterfaceAttribute), security groups in the three ways Terraform writes
 // them (aws_security_group with inline rules, which revokes EC2's allow-all egress rule after
-// create; aws_security_group_rule; aws_vpc_security_group_ingress_rule, read back by rule ID); a
+// create; aws_security_group_rule; aws_vpc_security_group_ingress_rule, read back by rule ID) and
+// aws_default_security_group, which replaces the VPC's default group's rules; a
 // clean plan (what it reads back equals what it wrote); in place: the interfaces' addresses
 // (private_ips_count, and private_ip_list, whose first address is the primary:
 // AssignPrivateIpAddresses and UnassignPrivateIpAddresses), an inline rule added (Authorize) and a
@@ -74,6 +75,16 @@ resource "aws_security_group" "appliance" {
   }
   tags = { Name = "appliance" }
 }
+resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.lab.id
+  ingress {
+    protocol  = -1
+    self      = true
+    from_port = 0
+    to_port   = 0
+  }
+  tags = { Name = "members only" }
+}
 resource "aws_security_group" "web" {
   name_prefix = "web-"
   vpc_id      = aws_vpc.lab.id
@@ -139,13 +150,18 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
 
   const apply = dir.run(['apply', '-auto-approve'], vars);
   assert.equal(apply.status, 0, apply.output);
-  assert.match(apply.output, /Resources: 11 added, 0 changed, 0 destroyed/);
+  assert.match(apply.output, /Resources: 12 added, 0 changed, 0 destroyed/);
   const [appliance, web, https] = /groups = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
   const [vpcId, routeTable, acl, group] = /vpc = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
   assert.match(vpcId!, /^vpc-[0-9a-f]{17}$/);
   assert.match(await ec2('DescribeRouteTables', { 'RouteTableId.1': routeTable! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
   assert.match(await ec2('DescribeNetworkAcls', { 'NetworkAclId.1': acl! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
-  assert.match(await ec2('DescribeSecurityGroups', { 'GroupId.1': group! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
+  // aws_default_security_group revoked the default group's rules and authorized its own: inbound from
+  // itself only, nothing outbound; and tagged it.
+  const defaultGroup = await ec2('DescribeSecurityGroups', { 'GroupId.1': group! });
+  assert.match(defaultGroup, new RegExp(`<vpcId>${vpcId}</vpcId>`));
+  assert.match(defaultGroup, /<ipPermissionsEgress\/>/);
+  assert.match(defaultGroup, /<key>Name<\/key><value>members only<\/value>/);
   assert.match(await ec2('DescribeNetworkInterfaces'), new RegExp(`<groupId>${group}</groupId>`), 'the web interface joined the default group too');
   // EC2's allow-all egress rule was revoked after create and the configured one authorized: one
   // egress rule; one ingress rule from the VPC. The web group holds the rule by ID and the one
@@ -184,7 +200,7 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
 
   const destroy = dir.run(['destroy', '-auto-approve'], moved);
   assert.equal(destroy.status, 0, destroy.output);
-  assert.match(destroy.output, /Resources: 11 destroyed/);
+  assert.match(destroy.output, /Resources: 12 destroyed/);
   for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeNetworkInterfaces', 'DescribeTrafficMirrorSessions', 'DescribeRouteTables', 'DescribeSecurityGroups', 'DescribeSecurityGroupRules']) {
     assert.match(await ec2(action), /(Set|Info)\/>/, `${action} is empty after destroy`);
   }
