@@ -114,7 +114,7 @@ describe('databases mirrorlite must not touch', () => {
     const db = new Database(join(dataDir, 'mirrorlite.db'));
     db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE records (x); INSERT INTO meta VALUES ('schema_version', '99');");
     db.close();
-    refuse(dataDir, /schema version 99, newer than this mirrorlite supports \(1\)/);
+    refuse(dataDir, /schema version 99, newer than this mirrorlite supports \(2\)/);
   });
 
   test('somebody else’s SQLite database', () => {
@@ -160,7 +160,7 @@ describe('state export and import', () => {
     assert.equal(fromDisk.status, 0, fromDisk.stderr);
     const file = JSON.parse(fromDisk.stdout) as { format: string; version: number; records: { kind: string }[] };
     assert.equal(file.format, 'mirrorlite-state');
-    assert.equal(file.version, 1);
+    assert.equal(file.version, 2);
     assert.deepEqual((JSON.parse(live.stdout) as typeof file).records, file.records, 'both exports hold the same records');
     const kinds = new Set(file.records.map((r) => r.kind));
     for (const kind of ['vpc', 'security-group', 'security-group-rule', 'subnet', 'network-interface', 'traffic-mirror-filter', 'traffic-mirror-filter-rule', 'traffic-mirror-target', 'traffic-mirror-session', 'client-token']) {
@@ -198,11 +198,12 @@ describe('state export and import', () => {
       const vpc = field(await call(server.url, 'CreateVpc', { CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true' }), 'vpcId');
       const subnet = field(await call(server.url, 'CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24' }), 'subnetId');
       await call(server.url, 'CreateNetworkInterface', { SubnetId: subnet });
-      file = JSON.parse(mirrorlite(['state', 'export', '--endpoint', server.url]).stdout) as { records: { kind: string; record: Record<string, unknown> }[] };
+      file = JSON.parse(mirrorlite(['state', 'export', '--endpoint', server.url]).stdout) as { version: number; records: { kind: string; record: Record<string, unknown> }[] };
     } finally {
       await server.stop();
     }
-    // What an older mirrorlite saved: the VPC keeps its default group's ID, no group records.
+    // What an older mirrorlite saved (version 1): the VPC keeps its default group's ID, no group records.
+    file.version = 1;
     file.records = file.records.filter((r) => !r.kind.startsWith('security-group'));
     const groupId = file.records.find((r) => r.kind === 'vpc')!.record.defaultSecurityGroupId as string;
     const stateFile = join(tempDir(), 'old.json');
@@ -218,6 +219,15 @@ describe('state export and import', () => {
     const dir = join(tempDir(), 'old');
     mkdirSync(dir);
     assert.equal(mirrorlite(['state', 'import', stateFile, '--data-dir', dir]).status, 0);
+    // …and its database, schema version 1.
+    const schemaVersion = (value?: string) => {
+      const db = new Database(join(dir, 'mirrorlite.db'));
+      if (value) db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(value);
+      const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string };
+      db.close();
+      return row.value;
+    };
+    schemaVersion('1');
     let rules;
     const first = await startServerProcess(['--data-dir', dir]);
     try {
@@ -226,6 +236,7 @@ describe('state export and import', () => {
     } finally {
       await first.stop();
     }
+    assert.equal(schemaVersion(), '2');
     const second = await startServerProcess(['--data-dir', dir]);
     try {
       assert.deepEqual(await defaultGroup(second.url), rules, 'stored at the first start, not made again');
@@ -248,7 +259,7 @@ describe('state export and import', () => {
       const before = await snapshotDescribes(server.url);
       const cases: [string, RegExp][] = [
         ['{"format":"something-else"}', /not a mirrorlite state file/],
-        ['{"format":"mirrorlite-state","version":2,"records":[]}', /version 2, newer than this mirrorlite reads \(1\)/],
+        ['{"format":"mirrorlite-state","version":3,"records":[]}', /version 3, newer than this mirrorlite reads \(2\)/],
         ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"spaceship","id":"x","record":{"seq":1}}]}', /unknown kind spaceship/],
         ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"traffic-mirror-filter","id":"tmf-1","record":{"TrafficMirrorFilterId":"tmf-2","seq":1}}]}', /not the record's own ID/],
         ['not json at all', /JSON/],

@@ -14,7 +14,11 @@ import type { Persistence, PersistedRecord } from './store.js';
  */
 
 export const DATABASE_FILE = 'mirrorlite.db';
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: security group records (same tables). A version 1 database is marked 2 when a server opens it;
+ * the server then gives each of its VPCs the default group it derived before (vpcs.ts).
+ */
+export const SCHEMA_VERSION = 2;
 
 export class StateFileError extends Error {
   override name = 'StateFileError';
@@ -114,7 +118,9 @@ export class SqlitePersistence implements Persistence {
         `${this.path} has schema version ${version}, newer than this mirrorlite supports (${SCHEMA_VERSION}); it was left untouched`,
       );
     }
-    if (!readOnly) this.lock();
+    if (readOnly) return;
+    this.lock();
+    if (version < SCHEMA_VERSION) this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
   }
 
   private create(): void {

@@ -7,7 +7,7 @@ import { inCreationOrder, type PersistedRecord } from './store.js';
  *
  *   {
  *     "format": "mirrorlite-state",
- *     "version": 1,
+ *     "version": 2,
  *     "exportedAt": "2026-11-23T10:00:00.000Z",
  *     "records": [
  *       { "account": "123456789012", "region": "us-east-1", "kind": "traffic-mirror-session",
@@ -24,7 +24,12 @@ import { inCreationOrder, type PersistedRecord } from './store.js';
  */
 
 export const STATE_FORMAT = 'mirrorlite-state';
-export const STATE_VERSION = 1;
+/**
+ * 2: security groups and their rules are records (`security-group`, `security-group-rule`). A
+ * version 1 file has none: it is read as it is, and the server gives each of its VPCs the default
+ * group it derived before, with the same ID (materialiseDefaultSecurityGroups in vpcs.ts).
+ */
+export const STATE_VERSION = 2;
 
 /** A partition used only for its schema: which kinds exist and how each names its records. */
 const SCHEMA = new Partition('000000000000', 'us-east-1', () => {
