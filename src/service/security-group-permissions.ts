@@ -60,7 +60,7 @@ const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'ud
 const NAMED_PROTOCOLS = new Set(['tcp', 'udp', 'icmp', 'icmpv6', '-1']);
 
 /** "tcp, udp, icmp, icmpv6 or a protocol number … Use -1 to specify all protocols": names in lowercase, numbers of named protocols as their names. */
-export function canonicalProtocol(protocol: string | undefined): string {
+function canonicalProtocol(protocol: string | undefined): string {
   if (protocol === undefined || protocol === '') throw missingParameter('IpProtocol');
   const lower = protocol.toLowerCase();
   if (NAMED_PROTOCOLS.has(lower)) return lower;
@@ -76,7 +76,7 @@ const MAX_ICMP_VALUE = 255;
  * FromPort is the type and ToPort the code, each -1 (all) to 255, and "all types" means all codes.
  * Every other protocol covers all ports: EC2 ignores what is given and describes -1 and -1.
  */
-export function portRange(protocol: string, fromPort: number | undefined, toPort: number | undefined): { FromPort: number; ToPort: number } {
+function portRange(protocol: string, fromPort: number | undefined, toPort: number | undefined): { FromPort: number; ToPort: number } {
   if (protocol === 'tcp' || protocol === 'udp') {
     if (fromPort === undefined || toPort === undefined) throw portsRequired();
     if (fromPort < 0 || fromPort > MAX_PORT) throw portOutOfRange('from', fromPort);

@@ -30,7 +30,7 @@ import { tagsFromSpecifications } from './tagging.js';
  * (security-group-permissions.ts, security-group-rules.ts).
  */
 
-export const DEFAULT_GROUP_NAME = 'default';
+const DEFAULT_GROUP_NAME = 'default';
 
 
 function groupRecord(partition: Partition, vpc: VpcRecord, GroupId: string, GroupName: string, Description: string, Tags: SecurityGroupRecord['Tags']): SecurityGroupRecord {
@@ -83,7 +83,7 @@ export function deleteSecurityGroupsOfVpc(partition: Partition, vpc: VpcRecord):
 }
 
 /** A group as the API shows it, with its permissions gathered from its rules. */
-export function groupView(partition: Partition, group: SecurityGroupRecord): SecurityGroup {
+function groupView(partition: Partition, group: SecurityGroupRecord): SecurityGroup {
   const { seq: _seq, ...members } = group;
   const rules = rulesOfGroup(partition, group.GroupId);
   return { ...members, IpPermissions: permissionsOf(rules, false), IpPermissionsEgress: permissionsOf(rules, true) };
