@@ -1,12 +1,17 @@
-// VPCs, subnets and network interfaces end to end, through the AWS CLI v1 and v2 and the SDK v3.
+// VPCs, subnets, security groups and network interfaces end to end, through the AWS CLI v1 and v2
+// and the SDK v3.
 import {
+  AuthorizeSecurityGroupEgressCommand,
   CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DeleteNetworkInterfaceCommand,
+  DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2ServiceException,
@@ -64,11 +69,24 @@ function cliRoundTrip(v2: boolean, account: string) {
   assert.equal(eni.Description, 'tap');
   assert.equal(eni.Groups[0].GroupName, 'default');
 
-  const described = run(['describe-network-interfaces', '--filters', `Name=subnet-id,Values=${subnet.SubnetId}`]).NetworkInterfaces;
-  assert.deepEqual(described, [eni]);
+  // The appliance's group: VXLAN in from the VPC (the ingress shorthand), joined by the interface.
+  const group = run(['create-security-group', '--group-name', 'appliance', '--description', 'VXLAN in', '--vpc-id', vpc.VpcId]);
+  assert.match(group.GroupId, /^sg-[0-9a-f]{17}$/);
+  const [rule] = run(['authorize-security-group-ingress', '--group-id', group.GroupId, '--protocol', 'udp', '--port', '4789', '--cidr', '10.20.0.0/16']).SecurityGroupRules;
+  assert.match(rule.SecurityGroupRuleId, /^sgr-[0-9a-f]{17}$/);
+  assert.deepEqual([rule.IsEgress, rule.IpProtocol, rule.FromPort, rule.ToPort, rule.CidrIpv4], [false, 'udp', 4789, 4789, '10.20.0.0/16']);
+  run(['modify-network-interface-attribute', '--network-interface-id', eni.NetworkInterfaceId, '--groups', group.GroupId]);
+  const [described] = run(['describe-security-groups', '--group-ids', group.GroupId]).SecurityGroups;
+  assert.deepEqual(described.IpPermissions, [{ IpProtocol: 'udp', FromPort: 4789, ToPort: 4789, IpRanges: [{ CidrIp: '10.20.0.0/16' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]);
+  const inUse = awsCli(server.url, ['delete-security-group', '--group-id', group.GroupId], { v2, accessKeyId: account, region: 'eu-west-1' });
+  assert.match(inUse.stderr, /DependencyViolation.*resource sg-[0-9a-f]{17} has a dependent object/);
+
+  const [listed] = run(['describe-network-interfaces', '--filters', `Name=subnet-id,Values=${subnet.SubnetId}`]).NetworkInterfaces;
+  assert.deepEqual(listed, { ...eni, Groups: [{ GroupId: group.GroupId, GroupName: 'appliance' }] });
   assert.equal(run(['describe-subnets', '--subnet-ids', subnet.SubnetId]).Subnets[0].AvailableIpAddressCount, 249);
 
   run(['delete-network-interface', '--network-interface-id', eni.NetworkInterfaceId]);
+  run(['delete-security-group', '--group-id', group.GroupId]);
   run(['delete-subnet', '--subnet-id', subnet.SubnetId]);
   run(['delete-vpc', '--vpc-id', vpc.VpcId]);
   assert.deepEqual(run(['describe-vpcs']).Vpcs, []);
@@ -122,6 +140,22 @@ describe('a VPC, subnet and network interface round trip', () => {
     assert.deepEqual(NetworkInterfaces?.map((e) => e.NetworkInterfaceId), [eni.NetworkInterfaceId]);
     const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet!.SubnetId!] }));
     assert.equal(Subnets?.[0]?.AvailableIpAddressCount, 10);
+
+    // A group whose outbound rule names another group: ReferencedGroupInfo, and DependencyViolation
+    // until the referencing group is gone.
+    const { GroupId: collector } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'collector', Description: 'collector', VpcId: vpc!.VpcId }));
+    const { GroupId: sender, SecurityGroupArn } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'sender', Description: 'sender', VpcId: vpc!.VpcId }));
+    assert.equal(SecurityGroupArn, `arn:aws:ec2:us-east-1:210000000003:security-group/${sender}`);
+    const { SecurityGroupRules } = await ec2.send(new AuthorizeSecurityGroupEgressCommand({
+      GroupId: sender,
+      IpPermissions: [{ IpProtocol: '17', FromPort: 4789, ToPort: 4789, UserIdGroupPairs: [{ GroupId: collector, Description: 'VXLAN' }] }],
+    }));
+    assert.deepEqual(SecurityGroupRules?.map((r) => [r.IsEgress, r.IpProtocol, r.ReferencedGroupInfo?.GroupId, r.Description]), [[true, 'udp', collector, 'VXLAN']]);
+    const rules = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [sender!] }], MaxResults: 5 }));
+    assert.equal(rules.SecurityGroupRules?.length, 2, 'the default allow-all egress rule and the new one');
+    await assert.rejects(ec2.send(new DeleteSecurityGroupCommand({ GroupId: collector })), { name: 'DependencyViolation' });
+    assert.deepEqual((await ec2.send(new DeleteSecurityGroupCommand({ GroupId: sender }))).GroupId, sender);
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId: collector }));
 
     await assert.rejects(ec2.send(new DeleteVpcCommand({ VpcId: vpc!.VpcId })), (error: EC2ServiceException) => {
       assert.equal(error.name, 'DependencyViolation');
