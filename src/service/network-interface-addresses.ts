@@ -204,6 +204,18 @@ function ipv6Address(Ipv6Address: string): NetworkInterfaceIpv6Address {
   return { Ipv6Address, IsPrimaryIpv6: false };
 }
 
+/**
+ * "When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the
+ * primary IPv6 address": once primary IPv6 is enabled, an interface without a primary IPv6 address
+ * makes its first one primary (and its `Ipv6Address`).
+ */
+export function withPrimaryIpv6(eni: NetworkInterfaceRecord): NetworkInterfaceRecord {
+  const addresses = eni.Ipv6Addresses ?? [];
+  if (!eni.primaryIpv6Enabled || addresses.length === 0 || addresses.some((a) => a.IsPrimaryIpv6)) return eni;
+  const [first, ...rest] = addresses;
+  return { ...eni, Ipv6Address: first!.Ipv6Address, Ipv6Addresses: [{ ...first, IsPrimaryIpv6: true }, ...rest] };
+}
+
 const assignIpv6Addresses: Handler<'AssignIpv6Addresses'> = (input, { partition }) => {
   const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
   const subnet = partition.subnets.get(eni.SubnetId)!;
@@ -214,7 +226,7 @@ const assignIpv6Addresses: Handler<'AssignIpv6Addresses'> = (input, { partition 
   const own = eni.Ipv6Addresses ?? [];
   if (own.length + count > MAX_ADDRESSES_PER_FAMILY) throw tooManyIpv6();
   const assigned = added ?? randomFreeIpv6(block, new Set(holders.keys()), count);
-  partition.networkInterfaces.put({ ...eni, Ipv6Addresses: [...own, ...assigned.map(ipv6Address)] });
+  partition.networkInterfaces.put(withPrimaryIpv6({ ...eni, Ipv6Addresses: [...own, ...assigned.map(ipv6Address)] }));
   return { NetworkInterfaceId: eni.NetworkInterfaceId, AssignedIpv6Addresses: assigned };
 };
 

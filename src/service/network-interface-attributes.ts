@@ -1,25 +1,46 @@
 import type { ModifyNetworkInterfaceAttributeRequest } from '../../model/ec2-types.js';
+import { invalidValueFor } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { existing } from './lookups.js';
 import { MAX_DESCRIPTION_LENGTH, securityGroupIds } from './network-interfaces.js';
+import { withPrimaryIpv6 } from './network-interface-addresses.js';
 import { interfaceGroups } from './security-groups.js';
 import { attributeBoolean, maxLength, notSupported, oneAttribute } from './rule-helpers.js';
 
 /**
  * ModifyNetworkInterfaceAttribute: what Terraform's aws_network_interface changes in place
- * (description, source_dest_check, security_groups) and the connection tracking timeouts. An
- * interface is never attached to an instance here, so attachments, public addresses, ENA Express
- * and primary IPv6 changes are refused as not supported.
+ * (description, source_dest_check, security_groups, enable_primary_ipv6) and the connection
+ * tracking timeouts. An interface is never attached to an instance here, so attachments, public
+ * addresses and ENA Express are refused as not supported.
  */
 
 /** The attributes mirrorlite changes, in the model's order. */
-const ATTRIBUTES = ['ConnectionTrackingSpecification', 'Description', 'SourceDestCheck', 'Groups'] as const satisfies readonly (keyof ModifyNetworkInterfaceAttributeRequest)[];
+const ATTRIBUTES = ['EnablePrimaryIpv6', 'ConnectionTrackingSpecification', 'Description', 'SourceDestCheck', 'Groups'] as const satisfies readonly (keyof ModifyNetworkInterfaceAttributeRequest)[];
+
+/**
+ * "Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it." Asking for it
+ * again changes nothing; asking to disable it is refused (decided wording: EC2 documents no error).
+ * An interface without IPv6 addresses may enable it in a subnet with an IPv6 block (its first
+ * address will be the primary); in an IPv4-only subnet it is refused (decided too).
+ */
+function primaryIpv6(eni: NetworkInterfaceRecord, enable: boolean, partition: Partition): NetworkInterfaceRecord {
+  if (!enable) {
+    if (eni.primaryIpv6Enabled) throw invalidValueFor('EnablePrimaryIpv6', false, 'Once a primary IPv6 address is enabled, it cannot be disabled.');
+    return eni;
+  }
+  if (!eni.Ipv6Addresses?.length && !partition.subnets.get(eni.SubnetId)!.Ipv6CidrBlockAssociationSet?.length) {
+    throw invalidValueFor('EnablePrimaryIpv6', true, `A primary IPv6 address needs a dual-stack or IPv6-only subnet: ${eni.SubnetId} has no IPv6 CIDR block.`);
+  }
+  return withPrimaryIpv6({ ...eni, primaryIpv6Enabled: true });
+}
 
 function changed(eni: NetworkInterfaceRecord, input: ModifyNetworkInterfaceAttributeRequest, partition: Partition): NetworkInterfaceRecord {
   switch (oneAttribute(input, ATTRIBUTES)) {
+    case 'EnablePrimaryIpv6':
+      return primaryIpv6(eni, input.EnablePrimaryIpv6!, partition);
     case 'ConnectionTrackingSpecification':
       return { ...eni, ConnectionTrackingConfiguration: { ...eni.ConnectionTrackingConfiguration, ...input.ConnectionTrackingSpecification } };
     case 'Description':
@@ -47,7 +68,6 @@ export const networkInterfaceAttributeRules: ExtraRules = {
     'ModifyNetworkInterfaceAttributeRequest.Groups': securityGroupIds,
     'AttributeValue.Value': maxLength(MAX_DESCRIPTION_LENGTH),
     'ModifyNetworkInterfaceAttributeRequest.EnaSrdSpecification': notSupported,
-    'ModifyNetworkInterfaceAttributeRequest.EnablePrimaryIpv6': notSupported,
     'ModifyNetworkInterfaceAttributeRequest.AssociatePublicIpAddress': notSupported,
     'ModifyNetworkInterfaceAttributeRequest.AssociatedSubnetIds': notSupported,
     'ModifyNetworkInterfaceAttributeRequest.Attachment': notSupported,

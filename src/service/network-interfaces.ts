@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { isIdOf, newId } from './ids.js';
 import { existing } from './lookups.js';
-import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress } from './network-interface-addresses.js';
+import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress, withPrimaryIpv6 } from './network-interface-addresses.js';
 import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
 import { interfaceGroups } from './security-groups.js';
 import { addressHolders } from './subnets.js';
@@ -41,11 +41,9 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
   const Groups = interfaceGroups(partition, input.Groups, vpc, subnet.SubnetId);
   const ipv4 = initialIpv4Addresses(input, subnet, holders.ipv4);
   const ipv6 = initialIpv6Addresses(input, subnet, holders.ipv6);
-  // "the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address"
-  const primaryIpv6 = input.EnablePrimaryIpv6 ? ipv6[0] : undefined;
 
   const NetworkInterfaceId = newId('network-interface', (id) => partition.networkInterfaces.has(id));
-  return partition.networkInterfaces.put({
+  return partition.networkInterfaces.put(withPrimaryIpv6({
     NetworkInterfaceId,
     SubnetId: subnet.SubnetId,
     VpcId: subnet.VpcId,
@@ -55,8 +53,7 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     Description: input.Description ?? '',
     Groups,
     InterfaceType: input.InterfaceType ?? 'interface',
-    Ipv6Addresses: ipv6.map((Ipv6Address) => ({ Ipv6Address, IsPrimaryIpv6: Ipv6Address === primaryIpv6 })),
-    ...(primaryIpv6 ? { Ipv6Address: primaryIpv6 } : {}),
+    Ipv6Addresses: ipv6.map((Ipv6Address) => ({ Ipv6Address, IsPrimaryIpv6: false })),
     MacAddress: randomMacAddress((mac) => partition.networkInterfacesByMacAddress.has(mac)),
     OwnerId: account,
     PrivateDnsName: privateDnsName(ipv4[0]!, region),
@@ -68,8 +65,9 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     TagSet: tagsFromSpecifications(input.TagSpecifications, 'network-interface', context.config.quotas.tagsPerResource, NetworkInterfaceId),
     Ipv6Native: false,
     mtu: DEFAULT_MTU,
+    ...(input.EnablePrimaryIpv6 ? { primaryIpv6Enabled: true as const } : {}),
     seq: partition.nextSeq(),
-  });
+  }));
 }
 
 const createNetworkInterface: Handler<'CreateNetworkInterface'> = (input, context) =>

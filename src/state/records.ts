@@ -56,6 +56,11 @@ export type NetworkInterfaceRecord = With<
   StoredRecord & {
     /** MTU of the interface; a mirror target truncates what it receives to it. */
     mtu: number;
+    /**
+     * EnablePrimaryIpv6 was given (at create or later). It cannot be taken back; the interface's first
+     * IPv6 address is its primary, or the first one assigned when it has none yet.
+     */
+    primaryIpv6Enabled?: true;
   };
 
 export type TrafficMirrorTargetRecord = With<TrafficMirrorTarget, 'TrafficMirrorTargetId' | 'Type' | 'Tags'> & StoredRecord;

@@ -186,3 +186,46 @@ def test_the_primary_ipv6_address_cannot_be_unassigned(ec2, net):
     assert_error("InvalidParameterValue", ec2.unassign_ipv6_addresses, NetworkInterfaceId=eni["NetworkInterfaceId"], Ipv6Addresses=[primary],
                  message="The primary IPv6 address of an interface cannot be unassigned.")
     assert ipv6_of(ec2, eni["NetworkInterfaceId"]) == [primary]
+
+
+# --- EnablePrimaryIpv6 after create (ModifyNetworkInterfaceAttribute) ---
+
+
+def test_enable_primary_ipv6_later_makes_the_first_address_primary_for_good(ec2, net):
+    eni = ec2.create_network_interface(SubnetId=net["subnet"], Ipv6AddressCount=2)["NetworkInterface"]["NetworkInterfaceId"]
+    modify = ec2.modify_network_interface_attribute
+    modify(NetworkInterfaceId=eni, EnablePrimaryIpv6=False)  # not enabled: nothing to do
+    assert "Ipv6Address" not in interface(ec2, eni)
+    first, second = ipv6_of(ec2, eni)
+    modify(NetworkInterfaceId=eni, EnablePrimaryIpv6=True)
+    after = interface(ec2, eni)
+    assert after["Ipv6Address"] == first
+    assert [(a["Ipv6Address"], a["IsPrimaryIpv6"]) for a in after["Ipv6Addresses"]] == [(first, True), (second, False)]
+    modify(NetworkInterfaceId=eni, EnablePrimaryIpv6=True)
+    assert interface(ec2, eni) == after
+    assert_error("InvalidParameterValue", modify, NetworkInterfaceId=eni, EnablePrimaryIpv6=False, message="cannot be disabled")
+    assert_error("InvalidParameterValue", ec2.unassign_ipv6_addresses, NetworkInterfaceId=eni, Ipv6Addresses=[first],
+                 message="The primary IPv6 address of an interface cannot be unassigned.")
+    assert interface(ec2, eni) == after
+
+
+def test_enable_primary_ipv6_without_addresses_waits_for_the_first(ec2, net):
+    eni = ec2.create_network_interface(SubnetId=net["subnet"])["NetworkInterface"]["NetworkInterfaceId"]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, EnablePrimaryIpv6=True)
+    assert ipv6_of(ec2, eni) == []
+    first, second = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6AddressCount=2)["AssignedIpv6Addresses"]
+    after = interface(ec2, eni)
+    assert after["Ipv6Address"] == first
+    assert [a["IsPrimaryIpv6"] for a in after["Ipv6Addresses"]] == [True, False]
+    # Created with it and no addresses: the same.
+    later = ec2.create_network_interface(SubnetId=net["subnet"], EnablePrimaryIpv6=True)["NetworkInterface"]["NetworkInterfaceId"]
+    [only] = ec2.assign_ipv6_addresses(NetworkInterfaceId=later, Ipv6AddressCount=1)["AssignedIpv6Addresses"]
+    assert interface(ec2, later)["Ipv6Address"] == only
+
+
+def test_enable_primary_ipv6_needs_an_ipv6_subnet(ec2, net):
+    eni = net["eni"]("10.0.2.30", net["plain"])
+    before = interface(ec2, eni)
+    assert_error("InvalidParameterValue", ec2.modify_network_interface_attribute, NetworkInterfaceId=eni, EnablePrimaryIpv6=True,
+                 message="has no IPv6 CIDR block")
+    assert interface(ec2, eni) == before
