@@ -28,7 +28,8 @@ const ATTRIBUTES = ['EnablePrimaryIpv6', 'ConnectionTrackingSpecification', 'Des
  */
 function primaryIpv6(eni: NetworkInterfaceRecord, enable: boolean, partition: Partition): NetworkInterfaceRecord {
   if (!enable) {
-    if (eni.primaryIpv6Enabled) throw invalidValueFor('EnablePrimaryIpv6', false, 'Once a primary IPv6 address is enabled, it cannot be disabled.');
+    // An interface saved before the flag was kept shows it by its primary address.
+    if (eni.primaryIpv6Enabled || eni.Ipv6Addresses?.some((a) => a.IsPrimaryIpv6)) throw invalidValueFor('EnablePrimaryIpv6', false, 'Once a primary IPv6 address is enabled, it cannot be disabled.');
     return eni;
   }
   if (!eni.Ipv6Addresses?.length && !partition.subnets.get(eni.SubnetId)!.Ipv6CidrBlockAssociationSet?.length) {
