@@ -200,7 +200,8 @@ const unassignPrivateIpAddresses: Handler<'UnassignPrivateIpAddresses'> = (input
   return {};
 };
 
-function ipv6Address(Ipv6Address: string): NetworkInterfaceIpv6Address {
+/** A new IPv6 address of an interface: not its primary one (withPrimaryIpv6 decides that). */
+export function ipv6Address(Ipv6Address: string): NetworkInterfaceIpv6Address {
   return { Ipv6Address, IsPrimaryIpv6: false };
 }
 

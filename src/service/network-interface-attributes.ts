@@ -8,6 +8,7 @@ import { existing } from './lookups.js';
 import { MAX_DESCRIPTION_LENGTH, securityGroupIds } from './network-interfaces.js';
 import { withPrimaryIpv6 } from './network-interface-addresses.js';
 import { interfaceGroups } from './security-groups.js';
+import { subnetIpv6Block } from './subnets.js';
 import { attributeBoolean, maxLength, notSupported, oneAttribute } from './rule-helpers.js';
 
 /**
@@ -32,7 +33,7 @@ function primaryIpv6(eni: NetworkInterfaceRecord, enable: boolean, partition: Pa
     if (eni.primaryIpv6Enabled || eni.Ipv6Addresses?.some((a) => a.IsPrimaryIpv6)) throw invalidValueFor('EnablePrimaryIpv6', false, 'Once a primary IPv6 address is enabled, it cannot be disabled.');
     return eni;
   }
-  if (!eni.Ipv6Addresses?.length && !partition.subnets.get(eni.SubnetId)!.Ipv6CidrBlockAssociationSet?.length) {
+  if (!eni.Ipv6Addresses?.length && subnetIpv6Block(partition.subnets.get(eni.SubnetId)!) === undefined) {
     throw invalidValueFor('EnablePrimaryIpv6', true, `A primary IPv6 address needs a dual-stack or IPv6-only subnet: ${eni.SubnetId} has no IPv6 CIDR block.`);
   }
   return withPrimaryIpv6({ ...eni, primaryIpv6Enabled: true });

@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { isIdOf, newId } from './ids.js';
 import { existing } from './lookups.js';
-import { initialIpv4Addresses, initialIpv6Addresses, primaryOf, privateIpAddress, withPrimaryIpv6 } from './network-interface-addresses.js';
+import { initialIpv4Addresses, initialIpv6Addresses, ipv6Address, primaryOf, privateIpAddress, withPrimaryIpv6 } from './network-interface-addresses.js';
 import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
 import { interfaceGroups } from './security-groups.js';
 import { addressHolders } from './subnets.js';
@@ -53,7 +53,7 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     Description: input.Description ?? '',
     Groups,
     InterfaceType: input.InterfaceType ?? 'interface',
-    Ipv6Addresses: ipv6.map((Ipv6Address) => ({ Ipv6Address, IsPrimaryIpv6: false })),
+    Ipv6Addresses: ipv6.map(ipv6Address),
     MacAddress: randomMacAddress((mac) => partition.networkInterfacesByMacAddress.has(mac)),
     OwnerId: account,
     PrivateDnsName: privateDnsName(ipv4[0]!, region),

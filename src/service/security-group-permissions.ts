@@ -195,7 +195,7 @@ export function rulesOfGroup(partition: Partition, groupId: string): SecurityGro
 
 /** Adds rules to a group, refusing a rule it already has and the quota's excess, and answers them as described. */
 export function addRules(context: CallContext, group: SecurityGroupRecord, rules: readonly RuleSpec[], tagSpecifications?: readonly TagSpecification[]): SecurityGroupRuleRecord[] {
-  const { partition, config, region } = context;
+  const { partition, config } = context;
   const existingRules = rulesOfGroup(partition, group.GroupId);
   const requested = new Set<string>();
   for (const rule of rules) {
@@ -208,10 +208,13 @@ export function addRules(context: CallContext, group: SecurityGroupRecord, rules
   if (duplicate) throw duplicatePermission(duplicate);
   refuseExcessRules([...existingRules, ...rules], config.quotas.rulesPerSecurityGroup);
   const tags: Tag[] = tagsFromSpecifications(tagSpecifications, 'security-group-rule', config.quotas.tagsPerResource);
-  return rules.map((rule) => {
-    const SecurityGroupRuleId = newId('security-group-rule', (id) => partition.securityGroupRules.has(id));
-    return partition.securityGroupRules.put(ruleRecord(rule, group, SecurityGroupRuleId, region, tags, partition.nextSeq()));
-  });
+  return rules.map((rule) => putNewRule(partition, group, rule, tags));
+}
+
+/** Stores a rule of `group` under a new ID, last in creation order; the checks are the caller's. */
+export function putNewRule(partition: Partition, group: SecurityGroupRecord, rule: RuleSpec, tags: Tag[] = []): SecurityGroupRuleRecord {
+  const id = newId('security-group-rule', (taken) => partition.securityGroupRules.has(taken));
+  return partition.securityGroupRules.put(ruleRecord(rule, group, id, partition.region, tags, partition.nextSeq()));
 }
 
 export function ruleRecord(rule: RuleSpec, group: SecurityGroupRecord, SecurityGroupRuleId: string, region: string, Tags: Tag[], seq: number): SecurityGroupRuleRecord {

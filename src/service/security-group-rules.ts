@@ -110,8 +110,9 @@ const revoke =
     } else {
       rules = matchingRules(partition, group, rulesOfPermissions(partition, group, egress, requestedPermissions(input, egress)));
     }
-    for (const rule of new Set(rules)) partition.securityGroupRules.delete(rule.SecurityGroupRuleId);
-    return { Return: true, RevokedSecurityGroupRules: [...new Set(rules)].map(revokedView) };
+    const revoked = [...new Set(rules)];
+    for (const rule of revoked) partition.securityGroupRules.delete(rule.SecurityGroupRuleId);
+    return { Return: true, RevokedSecurityGroupRules: revoked.map(revokedView) };
   };
 
 /** "Updates the description, or the contents of security group rules": each by ID, in its own direction. */

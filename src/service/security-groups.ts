@@ -21,7 +21,7 @@ import {
 } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
-import { isGroupText, permissionsOf, ruleRecord, rulesOfGroup, type RuleSpec } from './security-group-permissions.js';
+import { isGroupText, permissionsOf, putNewRule, rulesOfGroup, type RuleSpec } from './security-group-permissions.js';
 import { tagsFromSpecifications } from './tagging.js';
 
 /**
@@ -50,10 +50,7 @@ function groupRecord(partition: Partition, vpc: VpcRecord, GroupId: string, Grou
 const allTraffic = { IpProtocol: '-1', FromPort: -1, ToPort: -1 } as const;
 
 function putRules(partition: Partition, group: SecurityGroupRecord, rules: readonly RuleSpec[]): void {
-  for (const rule of rules) {
-    const id = newId('security-group-rule', (taken) => partition.securityGroupRules.has(taken));
-    partition.securityGroupRules.put(ruleRecord(rule, group, id, partition.region, [], partition.nextSeq()));
-  }
+  for (const rule of rules) putNewRule(partition, group, rule);
 }
 
 /**
