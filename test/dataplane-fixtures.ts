@@ -22,6 +22,7 @@ import type { ReplaySummary as ServerReplaySummary } from '../src/server/traffic
 import { CaptureReader } from '../src/dataplane/capture-reader.js';
 import { buildArpFrame, dhcpDiscover, dnsQuery, icmpEchoFrame, tcpFrame, udpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
+import { MTU_BUDGET_GAP } from '../src/dataplane/vxlan.js';
 import { startServerProcess, CLI, type ServerProcess } from './support/server-process.js';
 import { call, field, GWLBE_ID, NLB_ARN, tagSpecification } from './support/topology.js';
 
@@ -30,8 +31,8 @@ export const REGION = 'us-east-1';
 export const TSHARK = '/usr/bin/tshark';
 export const GWLB_ADDRESS = '198.19.7.7';
 export const TARGET_MTU = 200;
-/** Outer IPv4 + UDP + VXLAN: an ENI target's MTU leaves the inner frame MTU minus this. */
-export const IP_UDP_VXLAN = 36;
+/** Outer IPv4 + UDP + VXLAN, plus the 4 bytes of AWS's 54-byte budget that are not written: an ENI target's MTU leaves the inner frame MTU minus this. */
+export const MTU_OVERHEAD = 36 + MTU_BUDGET_GAP;
 
 export interface DataPlaneServer {
   server: ServerProcess;
@@ -164,7 +165,8 @@ export function trafficCases(t: Topology): TrafficCase[] {
     { name: 'dns answer from the resolver', frame: udpFrame('10.0.0.2', 53, A, 40003, { payload: dnsQuery('example.internal') }), onA: 's1', onB: NOT_ENI },
     { name: 'instance metadata', frame: tcpFrame(A, 40004, '169.254.169.254', 80), onA: 'reason:never-mirrored:metadata', onB: 'reason:never-mirrored:metadata' },
     { name: 'time sync', frame: udpFrame(A, 40008, '169.254.169.123', 123), onA: 'reason:never-mirrored:ntp', onB: 'reason:never-mirrored:ntp' },
-    { name: 'windows activation', frame: tcpFrame(A, 50000, '10.0.0.50', 1688), onA: 'reason:never-mirrored:kms-activation', onB: 'reason:never-mirrored:kms-activation' },
+    { name: 'windows activation', frame: tcpFrame(A, 50000, '169.254.169.250', 1688), onA: 'reason:never-mirrored:kms-activation', onB: 'reason:never-mirrored:kms-activation' },
+    { name: "KMS to the customer's own host (F2 rejects tcp out)", frame: tcpFrame(A, 50001, '10.0.0.50', 1688), onA: 'reason:rejected', onB: NOT_ENI },
     { name: "B's http out", frame: tcpFrame(B, 40005, '93.184.216.34', 80, { payload: payload(200) }), onA: NOT_ENI, onB: 's3' },
     { name: "B's http reply in", frame: tcpFrame('93.184.216.34', 80, B, 40005, { payload: payload(10) }), onA: NOT_ENI, onB: 'reason:no-rule-matched' },
     { name: "B's dns query (no amazon-dns on F3)", frame: udpFrame(B, 40006, '10.0.0.2', 53, { payload: dnsQuery('b.internal') }), onA: NOT_ENI, onB: 'reason:amazon-dns-not-enabled' },

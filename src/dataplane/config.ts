@@ -46,7 +46,7 @@ export interface TargetConfig {
   address: string;
   /** Outer destination MAC address. */
   macAddress: string;
-  /** Only for ENI targets: the whole outer IP packet is truncated to it (default 9001). */
+  /** The MTU mirrored packets are cut to (vxlan.ts MTU_BUDGET_GAP): ENI targets 9001 and GWLB endpoints 8500 when absent; NLB targets none. */
   mtu?: number;
 }
 
@@ -72,6 +72,9 @@ export const AMAZON_DNS_SERVICE = 'amazon-dns';
 
 /** The MTU of an ENI target when the snapshot leaves it out (the EC2 jumbo-frame MTU). */
 export const DEFAULT_TARGET_MTU = 9001;
+
+/** A Gateway Load Balancer's MTU ("The maximum MTU supported by the Gateway Load Balancer is 8500"). */
+export const GATEWAY_LOAD_BALANCER_MTU = 8500;
 
 /** A snapshot that cannot be compiled: a dangling reference or a malformed value. */
 export class MirrorConfigError extends Error {

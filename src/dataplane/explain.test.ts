@@ -77,6 +77,15 @@ describe('explainFrame', () => {
     assert.deepEqual(unknown.sessions, []);
   });
 
+  it('names a cut transport header, and decides on what the frame holds', () => {
+    const engine = MirrorEngine.compile(CONFIG);
+    const cut = tcpFrame('10.0.0.5', 40000, '1.2.3.4', 443).subarray(0, 14 + 20 + 8);
+    const e = explainFrame(engine, 'eni-1', cut);
+    assert.equal(e.decoded.transportIssue, 'truncated-tcp-header');
+    assert.equal(e.sessionId, 'tms-web');
+    assert.match(formatExplanation(e), /^eni-1: 10\.0\.0\.5:40000 -> 1\.2\.3\.4:443 protocol 6 \(truncated-tcp-header\), egress/);
+  });
+
   it('formats one line per session and a verdict', () => {
     const engine = MirrorEngine.compile(CONFIG);
     const text = formatExplanation(explainFrame(engine, 'eni-1', tcpFrame('10.0.0.5', 40000, '1.2.3.4', 22)));

@@ -6,7 +6,7 @@
 import { formatIpv4, formatIpv6 } from './cidr.js';
 import { SESSION_OUTCOMES, type MirrorEngine, type SessionOutcome } from './mirror-engine.js';
 import { NOT_MIRRORED_REASONS, type NotMirroredReason } from './mirror-reasons.js';
-import type { DecodeError } from './packet-decoder.js';
+import type { DecodeError, TransportIssue } from './packet-decoder.js';
 import type { TrafficDirection } from './rule-matcher.js';
 
 export interface DecodedSummary {
@@ -23,6 +23,8 @@ export interface DecodedSummary {
   icmpType?: number;
   icmpCode?: number;
   fragment?: { offset: number; moreFragments: boolean };
+  /** The transport header is cut short or malformed: the frame was decided on what it holds. */
+  transportIssue?: TransportIssue;
 }
 
 export interface SessionExplanation {
@@ -118,6 +120,7 @@ function summarise(engine: MirrorEngine, decoded: boolean): DecodedSummary {
     summary.icmpCode = frame.icmpCode;
   }
   if (frame.isFragment) summary.fragment = { offset: frame.fragmentOffset, moreFragments: frame.moreFragments };
+  if (frame.transportIssue !== null) summary.transportIssue = frame.transportIssue;
   return summary;
 }
 
@@ -126,7 +129,7 @@ export function formatExplanation(explanation: FrameExplanation): string {
   const d = explanation.decoded;
   const lines: string[] = [];
   const flow = d.ok
-    ? `${d.source ?? '-'}${d.sourcePort !== undefined ? `:${d.sourcePort}` : ''} -> ${d.destination ?? '-'}${d.destinationPort !== undefined ? `:${d.destinationPort}` : ''} protocol ${d.protocol ?? '-'}`
+    ? `${d.source ?? '-'}${d.sourcePort !== undefined ? `:${d.sourcePort}` : ''} -> ${d.destination ?? '-'}${d.destinationPort !== undefined ? `:${d.destinationPort}` : ''} protocol ${d.protocol ?? '-'}${d.transportIssue ? ` (${d.transportIssue})` : ''}`
     : `undecodable (${d.error ?? 'unknown ENI'})`;
   lines.push(`${explanation.networkInterfaceId}: ${flow}, ${explanation.direction ?? 'no direction'}${explanation.amazonDns ? ', Amazon DNS' : ''}`);
   const mirroring = explanation.sessions.find((session) => session.sessionId === explanation.sessionId);

@@ -39,6 +39,19 @@ describe('flowSourcePort', () => {
     assert.equal(portOf(gre), foldToFlowPort(fnv1a32([...be32(parseIpv4('10.0.0.5')), ...be32(parseIpv4('10.0.0.9')), 47])));
   });
 
+  it('sends every fragment of one datagram, the first included, on the 3-tuple port', () => {
+    const threeTuple = foldToFlowPort(fnv1a32([...be32(parseIpv4('10.0.0.5')), ...be32(parseIpv4('10.0.0.9')), 17]));
+    const first = udpFrame('10.0.0.9', 4500, '10.0.0.5', 4500, { ipv4: { moreFragments: true, identification: 7 }, payload: new Uint8Array(1472) });
+    const middle = buildIpFrame({ source: '10.0.0.9', destination: '10.0.0.5', protocol: 17, ipv4: { moreFragments: true, identification: 7, fragmentOffset: 1480 }, payload: new Uint8Array(1480) });
+    const last = buildIpFrame({ source: '10.0.0.9', destination: '10.0.0.5', protocol: 17, ipv4: { identification: 7, fragmentOffset: 2960 }, payload: new Uint8Array(100) });
+    assert.deepEqual([portOf(first), portOf(middle), portOf(last)], [threeTuple, threeTuple, threeTuple]);
+    const whole = udpFrame('10.0.0.9', 4500, '10.0.0.5', 4500, { payload: new Uint8Array(100) });
+    assert.equal(portOf(whole), foldToFlowPort(fnv1a32([...be32(parseIpv4('10.0.0.5')), ...be32(parseIpv4('10.0.0.9')), 17, ...be16(4500), ...be16(4500)])), 'an unfragmented packet keeps the 5-tuple');
+    const first6 = udpFrame('2001:db8::9', 4500, '2001:db8::5', 4500, { ipv6: { extensionHeaders: [{ type: 'fragment', moreFragments: true, identification: 9 }] }, payload: new Uint8Array(64) });
+    const later6 = buildIpFrame({ source: '2001:db8::9', destination: '2001:db8::5', protocol: 17, ipv6: { extensionHeaders: [{ type: 'fragment', offset: 1448, identification: 9 }] }, payload: new Uint8Array(64) });
+    assert.equal(portOf(first6), portOf(later6));
+  });
+
   it('uses the echo identifier as both ports for ICMP, so request and reply agree', () => {
     const request = icmpEchoFrame('10.0.0.5', '8.8.8.8', { identifier: 777, sequence: 1 });
     const reply = icmpEchoFrame('8.8.8.8', '10.0.0.5', { identifier: 777, sequence: 1, reply: true });

@@ -4,8 +4,11 @@
 //
 //   1. The tuple. Endpoints are (address, port). For TCP and UDP the ports are the packet's; for
 //      ICMP and ICMPv6 both ports are the echo identifier for echo request/reply and 0 for every
-//      other message. That is the 5-tuple. A packet without ports (a non-first fragment, any other
-//      protocol) uses the 3-tuple: addresses and protocol.
+//      other message. That is the 5-tuple. Every fragment of a fragmented datagram, the first one
+//      included, uses the 3-tuple (addresses and protocol), as do other protocols and packets whose
+//      header is too short for ports: later fragments have no ports, and the fragments of one
+//      datagram must leave on one port, or an NLB or GWLB spreads them over appliances that cannot
+//      reassemble them. Unfragmented packets of the same flow keep their 5-tuple port.
 //   2. Symmetry. The two endpoints are put in order, lower address first (IPv6: word by word), the
 //      lower port first when the addresses are equal. Both directions of a connection then get the
 //      same port, so an NLB or GWLB target, which balances on the outer 5-tuple, sends a whole
@@ -58,7 +61,9 @@ export function flowSourcePort(frame: DecodedFrame): number {
   let fiveTuple = false;
   let srcPort = 0;
   let dstPort = 0;
-  if ((protocol === IP_PROTOCOL_TCP || protocol === IP_PROTOCOL_UDP) && frame.hasPorts) {
+  if (frame.isFragment) {
+    // the 3-tuple, for every fragment
+  } else if ((protocol === IP_PROTOCOL_TCP || protocol === IP_PROTOCOL_UDP) && frame.hasPorts) {
     fiveTuple = true;
     srcPort = frame.srcPort;
     dstPort = frame.dstPort;

@@ -7,7 +7,7 @@ import { buildArpFrame, buildIpFrame, dhcpDiscover, dnsQuery, icmpEchoFrame, tcp
 import { MirrorEngine } from './mirror-engine.js';
 import { NOT_MIRRORED_REASON_NAMES, NOT_MIRRORED_REASONS } from './mirror-reasons.js';
 import { DecodedFrame, decodeFrame } from './packet-decoder.js';
-import { decodeVxlan } from './vxlan.js';
+import { decodeVxlan, MTU_BUDGET_GAP } from './vxlan.js';
 
 const ENI = { id: 'eni-a', mac: '02:00:00:00:00:0a', primary: '10.0.1.10', secondary: '10.0.1.11', ipv6: '2001:db8:1::a' };
 
@@ -45,6 +45,7 @@ function config(filters: FilterConfig[], sessions: SessionConfig[]): MirrorConfi
       { targetId: 'tmt-eni', type: 'network-interface', address: '10.0.2.20', macAddress: '02:00:00:00:00:20', mtu: 1500 },
       { targetId: 'tmt-nlb', type: 'network-load-balancer', address: '10.0.3.30', macAddress: '02:00:00:00:00:fe' },
       { targetId: 'tmt-default-mtu', type: 'network-interface', address: '10.0.2.21', macAddress: '02:00:00:00:00:21' },
+      { targetId: 'tmt-gwlbe', type: 'gateway-load-balancer-endpoint', address: '10.0.3.31', macAddress: '02:00:00:00:00:fe' },
     ],
     sessions,
   };
@@ -109,7 +110,8 @@ describe('MirrorEngine: traffic that is never mirrored', () => {
     ['IPv6 Time Sync', udpFrame(ENI.ipv6, 123, 'fd00:ec2::123', 123), 'never-mirrored:ntp'],
     ['any traffic to the metadata address', icmpEchoFrame(ENI.primary, '169.254.169.254'), 'never-mirrored:metadata'],
     ['Windows activation', tcpFrame(ENI.primary, 49999, '169.254.169.250', 1688), 'never-mirrored:kms-activation'],
-    ['Windows activation reply', tcpFrame('52.1.2.3', 1688, ENI.primary, 49999), 'never-mirrored:kms-activation'],
+    ['Windows activation reply', tcpFrame('169.254.169.251', 1688, ENI.primary, 49999), 'never-mirrored:kms-activation'],
+    ['IPv6 Windows activation', tcpFrame(ENI.ipv6, 49999, 'fd00:ec2::250', 1688), 'never-mirrored:kms-activation'],
   ];
   for (const [name, frame, reason] of cases) {
     it(`${name}: ${reason}`, () => {
@@ -118,8 +120,10 @@ describe('MirrorEngine: traffic that is never mirrored', () => {
       assert.equal(decision.reason, reason);
     });
   }
-  it('mirrors UDP 1688, NTP to other servers and DHCP-port lookalikes over TCP', () => {
+  it('mirrors UDP 1688, TCP 1688 to a customer\'s own KMS host, NTP to other servers and DHCP-port lookalikes over TCP', () => {
     assert.equal(decide(engine, udpFrame(ENI.primary, 49999, '52.1.2.3', 1688)).mirrored, true);
+    assert.equal(decide(engine, tcpFrame(ENI.primary, 49999, '10.0.2.50', 1688)).mirrored, true);
+    assert.equal(decide(engine, tcpFrame('52.1.2.3', 1688, ENI.primary, 49999)).mirrored, true);
     assert.equal(decide(engine, udpFrame(ENI.primary, 123, '129.6.15.28', 123)).mirrored, true);
     assert.equal(decide(engine, tcpFrame(ENI.primary, 67, '52.1.2.3', 68)).mirrored, true);
   });
@@ -134,6 +138,10 @@ describe('MirrorEngine: Amazon DNS', () => {
     ['IPv6 query to fd00:ec2::253', udpFrame(ENI.ipv6, 53000, 'fd00:ec2::253', 53)],
     ['response from the resolver', udpFrame('10.0.0.2', 53, ENI.primary, 53000, { payload: dnsQuery('example.com') })],
     ['IPv6 response', udpFrame('fd00:ec2::253', 53, ENI.ipv6, 53000)],
+    // A large answer in fragments: they go together, though only the first has ports.
+    ['first fragment of a response', udpFrame('10.0.0.2', 53, ENI.primary, 53000, { ipv4: { moreFragments: true, identification: 3 }, payload: new Uint8Array(1472) })],
+    ['later fragment of a response', buildIpFrame({ source: '10.0.0.2', destination: ENI.primary, protocol: 17, ipv4: { identification: 3, fragmentOffset: 1480 }, payload: new Uint8Array(200) })],
+    ['later IPv6 fragment of a response', buildIpFrame({ source: 'fd00:ec2::253', destination: ENI.ipv6, protocol: 17, ipv6: { extensionHeaders: [{ type: 'fragment', offset: 1448 }] }, payload: new Uint8Array(200) })],
   ];
 
   it('is not mirrored without amazon-dns, even by an accept-all filter', () => {
@@ -256,7 +264,21 @@ describe('MirrorEngine: sessions', () => {
     assert.equal(engine.eniIndex('eni-nope'), -1);
     assert.equal(engine.decide(-1, new Uint8Array(60), 0, 60).reason, 'unknown-eni');
     assert.equal(decide(engine, new Uint8Array(10)).reason, 'undecodable:truncated-ethernet');
-    assert.equal(decide(engine, tcpFrame(ENI.primary, 1, '1.2.3.4', 80).subarray(0, 40)).reason, 'undecodable:truncated-tcp-header');
+    assert.equal(decide(engine, tcpFrame(ENI.primary, 1, '1.2.3.4', 80).subarray(0, 30)).reason, 'undecodable:truncated-ipv4-header');
+  });
+
+  it('decides a frame whose transport header is cut short on what it holds', () => {
+    const engine = MirrorEngine.compile(config(filters, sessions));
+    // 6 bytes of TCP header hold the ports: tmf-tcp's reject rule for port 22 applies.
+    const ssh = tcpFrame(ENI.primary, 1, '1.2.3.4', 22);
+    const withPorts = decide(engine, ssh.subarray(0, 40));
+    assert.equal(engine.frame.transportIssue, 'truncated-tcp-header');
+    assert.equal(withPorts.reason, 'rejected');
+    // 2 bytes hold no ports: only rules without a port range can match, here tmf-tcp's accept-all-TCP.
+    const withoutPorts = decide(engine, ssh.subarray(0, 36));
+    assert.equal(engine.frame.hasPorts, false);
+    assert.equal(withoutPorts.sessionId, 'tms-tcp');
+    assert.equal(withoutPorts.ruleId, allTcp.ruleId);
   });
 });
 
@@ -298,13 +320,15 @@ describe('MirrorEngine: encapsulation', () => {
     assert.notEqual(mirror(engine, tcpFrame(ENI.primary, 40001, '1.2.3.4', 443)).sourcePort, port);
   });
 
-  it('truncates to PacketLength, then to an ENI target\'s MTU, but not for an NLB', () => {
+  it('truncates to PacketLength, then to an ENI target\'s or a GWLB endpoint\'s MTU, but not for an NLB', () => {
     const frame = udpFrame(ENI.primary, 1, '1.2.3.4', 2, { payload: new Uint8Array(4000) });
     const eniTarget = MirrorEngine.compile(config([filter('tmf-all', acceptAll())], [session('tms-1', 1, 'tmf-all')]));
-    assert.equal(mirror(eniTarget, frame).ipTotalLength, 1500);
+    assert.equal(mirror(eniTarget, frame).ipTotalLength, 1500 - MTU_BUDGET_GAP);
     const defaultMtu = MirrorEngine.compile(config([filter('tmf-all', acceptAll())], [session('tms-1', 1, 'tmf-all', { targetId: 'tmt-default-mtu' })]));
     const jumbo = udpFrame(ENI.primary, 1, '1.2.3.4', 2, { payload: new Uint8Array(9500) });
-    assert.equal(mirror(defaultMtu, jumbo).ipTotalLength, 9001);
+    assert.equal(mirror(defaultMtu, jumbo).ipTotalLength, 9001 - MTU_BUDGET_GAP);
+    const gwlb = MirrorEngine.compile(config([filter('tmf-all', acceptAll())], [session('tms-1', 1, 'tmf-all', { targetId: 'tmt-gwlbe' })]));
+    assert.equal(mirror(gwlb, jumbo).ipTotalLength, 8500 - MTU_BUDGET_GAP);
     const nlb = MirrorEngine.compile(config([filter('tmf-all', acceptAll())], [session('tms-1', 1, 'tmf-all', { targetId: 'tmt-nlb' })]));
     assert.equal(mirror(nlb, jumbo).inner.length, jumbo.length);
     const cut = MirrorEngine.compile(config([filter('tmf-all', acceptAll())], [session('tms-1', 1, 'tmf-all', { packetLength: 100, targetId: 'tmt-nlb' })]));

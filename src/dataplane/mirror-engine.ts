@@ -7,19 +7,22 @@
 //   1. the frame is decoded;
 //   2. classes that are never mirrored: ARP; instance metadata and Time Sync (NTP) by address
 //      (169.254.169.254 / fd00:ec2::254, 169.254.169.123 / fd00:ec2::123); DHCP by port (UDP 67
-//      or 68, and DHCPv6's 546 or 547); Windows activation (any TCP segment to or from port
-//      1688, standing for Amazon KMS);
+//      or 68, and DHCPv6's 546 or 547); Windows activation by address (the Amazon KMS servers
+//      EC2's Windows instances activate against: 169.254.169.250, 169.254.169.251 and
+//      fd00:ec2::250, which serve nothing else; a customer's own KMS host on TCP 1688 is ordinary
+//      traffic);
 //   3. direction: ingress when the destination address is one of the ENI's, egress when the
 //      source is (both: egress); neither means not the ENI's traffic;
 //   4. Amazon DNS (UDP or TCP with port 53 on the resolver's side, the resolver being a VPC
-//      IPv4 CIDR base + 2, 169.254.169.253 or fd00:ec2::253) skips the rules: the first session
-//      whose filter has `amazon-dns` mirrors it, in either direction;
+//      IPv4 CIDR base + 2, 169.254.169.253 or fd00:ec2::253; for a fragment or a header too short
+//      for ports, UDP or TCP to or from the resolver, which answers nothing but DNS) skips the
+//      rules: the first session whose filter has `amazon-dns` mirrors it, in either direction;
 //   5. otherwise the ENI's sessions by ascending SessionNumber: the first whose filter's first
 //      matching rule (of the packet's direction) is `accept` mirrors the packet and no other
 //      session sees it; a `reject` match or no match passes it to the next session.
 
 import { parseIpv4, parseIpv6, parseMac } from './cidr.js';
-import { AMAZON_DNS_SERVICE, DEFAULT_TARGET_MTU, MirrorConfigError, type FilterConfig, type MirrorConfig, type SessionConfig, type TargetConfig } from './config.js';
+import { AMAZON_DNS_SERVICE, DEFAULT_TARGET_MTU, GATEWAY_LOAD_BALANCER_MTU, MirrorConfigError, type FilterConfig, type MirrorConfig, type SessionConfig, type TargetConfig } from './config.js';
 import { flowSourcePort } from './flow-hash.js';
 import { NOT_MIRRORED_REASON_NAMES, type NotMirroredReason } from './mirror-reasons.js';
 import { DecodedFrame, decodeFrame, ETHERTYPE_ARP, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, type DecodeError } from './packet-decoder.js';
@@ -33,7 +36,9 @@ const METADATA_IPV6 = parseIpv6('fd00:ec2::254')!;
 const TIME_SYNC_IPV6 = parseIpv6('fd00:ec2::123')!;
 const AMAZON_DNS_IPV6 = parseIpv6('fd00:ec2::253')!;
 const DNS_PORT = 53;
-const KMS_ACTIVATION_PORT = 1688;
+const KMS_IPV4_A = parseIpv4('169.254.169.250');
+const KMS_IPV4_B = parseIpv4('169.254.169.251');
+const KMS_IPV6 = parseIpv6('fd00:ec2::250')!;
 
 /** What one session's filter did with the last evaluated frame. */
 export const SESSION_OUTCOMES = ['not-evaluated', 'accepted', 'rejected', 'no-rule-matched', 'amazon-dns', 'amazon-dns-not-enabled'] as const;
@@ -427,25 +432,29 @@ function neverMirroredClass(frame: DecodedFrame): number {
     const dst = frame.dstIpv4;
     if (src === METADATA_IPV4 || dst === METADATA_IPV4) return NEVER_METADATA;
     if (src === TIME_SYNC_IPV4 || dst === TIME_SYNC_IPV4) return NEVER_NTP;
+    if (src === KMS_IPV4_A || dst === KMS_IPV4_A || src === KMS_IPV4_B || dst === KMS_IPV4_B) return NEVER_KMS;
   } else {
     if (sameIpv6(frame.srcIpv6, METADATA_IPV6) || sameIpv6(frame.dstIpv6, METADATA_IPV6)) return NEVER_METADATA;
     if (sameIpv6(frame.srcIpv6, TIME_SYNC_IPV6) || sameIpv6(frame.dstIpv6, TIME_SYNC_IPV6)) return NEVER_NTP;
+    if (sameIpv6(frame.srcIpv6, KMS_IPV6) || sameIpv6(frame.dstIpv6, KMS_IPV6)) return NEVER_KMS;
   }
-  if (!frame.hasPorts) return -1;
+  if (!frame.hasPorts || frame.protocol !== IP_PROTOCOL_UDP) return -1;
   const src = frame.srcPort;
   const dst = frame.dstPort;
-  if (frame.protocol === IP_PROTOCOL_UDP) {
-    if (frame.family === 4 ? src === 67 || src === 68 || dst === 67 || dst === 68 : src === 546 || src === 547 || dst === 546 || dst === 547) {
-      return NEVER_DHCP;
-    }
-  } else if (frame.protocol === IP_PROTOCOL_TCP) {
-    if (src === KMS_ACTIVATION_PORT || dst === KMS_ACTIVATION_PORT) return NEVER_KMS;
+  if (frame.family === 4 ? src === 67 || src === 68 || dst === 67 || dst === 68 : src === 546 || src === 547 || dst === 546 || dst === 547) {
+    return NEVER_DHCP;
   }
   return -1;
 }
 
 function isAmazonDns(eni: CompiledEni, frame: DecodedFrame): boolean {
-  if (!frame.hasPorts || (frame.protocol !== IP_PROTOCOL_UDP && frame.protocol !== IP_PROTOCOL_TCP)) return false;
+  if (frame.protocol !== IP_PROTOCOL_UDP && frame.protocol !== IP_PROTOCOL_TCP) return false;
+  if (!frame.hasPorts || frame.isFragment) {
+    // No ports to look at (a later fragment, a cut header), or a first fragment whose later
+    // fragments have none: the resolver's address decides, so a datagram's fragments go together.
+    if (frame.family === 4) return hasIpv4(eni.dnsResolvers, frame.dstIpv4) || hasIpv4(eni.dnsResolvers, frame.srcIpv4);
+    return sameIpv6(frame.dstIpv6, AMAZON_DNS_IPV6) || sameIpv6(frame.srcIpv6, AMAZON_DNS_IPV6);
+  }
   if (frame.family === 4) {
     return (frame.dstPort === DNS_PORT && hasIpv4(eni.dnsResolvers, frame.dstIpv4)) || (frame.srcPort === DNS_PORT && hasIpv4(eni.dnsResolvers, frame.srcIpv4));
   }
@@ -507,7 +516,9 @@ function compileSession(
   if (session.packetLength !== undefined && !(Number.isInteger(session.packetLength) && session.packetLength >= 1)) {
     throw new MirrorConfigError(`${where}: bad PacketLength ${session.packetLength}`);
   }
-  const mtu = target.type === 'network-interface' ? (target.mtu ?? DEFAULT_TARGET_MTU) : 0;
+  // ENI targets cut to their MTU, Gateway Load Balancer endpoints to the load balancer's 8500
+  // (spec 6.5); NLB targets have no MTU of their own here: their PacketLength defaults to 8500.
+  const mtu = target.mtu ?? (target.type === 'network-interface' ? DEFAULT_TARGET_MTU : target.type === 'gateway-load-balancer-endpoint' ? GATEWAY_LOAD_BALANCER_MTU : 0);
   let encapsulator: VxlanEncapsulator;
   try {
     encapsulator = new VxlanEncapsulator({

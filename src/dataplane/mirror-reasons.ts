@@ -30,7 +30,7 @@ export const NOT_MIRRORED_REASONS: Readonly<Record<NotMirroredReason, string>> =
   'never-mirrored:dhcp': 'DHCP (UDP port 67 or 68; DHCPv6: UDP port 546 or 547): never mirrored.',
   'never-mirrored:metadata': 'Instance metadata service (169.254.169.254, fd00:ec2::254): never mirrored.',
   'never-mirrored:ntp': 'Amazon Time Sync Service (169.254.169.123, fd00:ec2::123): never mirrored.',
-  'never-mirrored:kms-activation': 'Windows activation (TCP port 1688, Amazon KMS): never mirrored.',
+  'never-mirrored:kms-activation': 'Windows activation: the Amazon KMS servers (169.254.169.250, 169.254.169.251, fd00:ec2::250): never mirrored.',
   'not-eni-traffic': 'Neither the source nor the destination address is one of the network interface\'s addresses.',
   'no-session': 'The network interface is the source of no traffic mirror session.',
   'amazon-dns-not-enabled': 'Amazon DNS traffic, which skips the rules, and no session\'s filter has the amazon-dns network service.',

@@ -136,19 +136,37 @@ describe('decodeFrame edge cases', () => {
     const cases: [keyof typeof FIXTURES, number, string][] = [
       ['udp4', 13, 'truncated-ethernet'],
       ['udp4', 14 + 19, 'truncated-ipv4-header'],
-      ['udp4', 34 + 7, 'truncated-udp-header'],
-      ['tcp4syn', 34 + 19, 'truncated-tcp-header'],
       ['dns6vlan', 15, 'truncated-vlan-tag'],
       ['dns6vlan', 18 + 39, 'truncated-ipv6-header'],
       ['dns6vlan', 18 + 40 + 7, 'truncated-ipv6-extension-header'],
       ['arpqinq', 22 + 27, 'truncated-arp'],
-      ['icmp6frag', 14 + 40 + 8 + 7, 'truncated-icmp-header'],
     ];
     for (const [name, length, error] of cases) {
       const f = decode(hex(FIXTURES[name]).subarray(0, length));
       assert.equal(f.ok, false, `${name} cut at ${length}`);
       assert.equal(f.error, error, `${name} cut at ${length}`);
     }
+  });
+
+  it('decodes a frame whose transport header is cut short, keeping what it holds', () => {
+    const udp = decode(hex(FIXTURES.udp4).subarray(0, 34 + 7));
+    assert.equal(udp.ok, true);
+    assert.equal(udp.transportIssue, 'truncated-udp-header');
+    assert.equal(udp.hasPorts, true, 'the ports are the first 4 bytes');
+    const tcp = decode(hex(FIXTURES.tcp4syn).subarray(0, 34 + 19));
+    assert.equal(tcp.ok, true);
+    assert.equal(tcp.transportIssue, 'truncated-tcp-header');
+    assert.equal(tcp.dstPort, 80);
+    const tcp3 = decode(hex(FIXTURES.tcp4syn).subarray(0, 34 + 3));
+    assert.equal(tcp3.transportIssue, 'truncated-tcp-header');
+    assert.equal(tcp3.hasPorts, false, '3 bytes do not hold both ports');
+    assert.equal(tcp3.protocol, 6);
+    const icmp = decode(hex(FIXTURES.icmp6frag).subarray(0, 14 + 40 + 8 + 7));
+    assert.equal(icmp.ok, true);
+    assert.equal(icmp.transportIssue, 'truncated-icmp-header');
+    assert.ok(icmp.icmpType >= 0, 'type and code are the first 2 bytes');
+    const whole = decode(hex(FIXTURES.tcp4syn));
+    assert.equal(whole.transportIssue, null);
   });
 
   it('decodes a TCP header whose options the snap length cut, and says so', () => {
@@ -170,7 +188,10 @@ describe('decodeFrame edge cases', () => {
     assert.equal(decode(badTotal).error, 'ipv4-bad-total-length');
     const badTcp = hex(FIXTURES.tcp4syn);
     badTcp[34 + 12] = 0x40;
-    assert.equal(decode(badTcp).error, 'tcp-bad-data-offset');
+    const tcp = decode(badTcp);
+    assert.equal(tcp.ok, true, 'a bad TCP data offset leaves the IP header and the ports readable');
+    assert.equal(tcp.transportIssue, 'tcp-bad-data-offset');
+    assert.equal(tcp.dstPort, 80);
     const bad6 = hex(FIXTURES.dns6vlan);
     bad6[18] = 0x40;
     assert.equal(decode(bad6).error, 'ipv6-bad-version');

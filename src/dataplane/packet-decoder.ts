@@ -25,7 +25,10 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //
 // Only the first IPv4/IPv6 fragment carries the transport header, so later fragments have no
-// ports. The IPv6 walk follows hop-by-hop (0), routing (43), fragment (44), destination options
+// ports. A transport header that is cut short or malformed does not make the frame undecodable:
+// the IP header is enough for a rule without protocol or ports, and such packets are what an IDS
+// behind the target most wants to see. The decoder keeps what it could read (ports need the
+// header's first 4 bytes, ICMP type and code its first 2) and names the defect in transportIssue. The IPv6 walk follows hop-by-hop (0), routing (43), fragment (44), destination options
 // (60) and authentication (51) headers; any other next header is the transport protocol.
 
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -62,13 +65,14 @@ export const DECODE_ERRORS = [
   'truncated-ipv6-header',
   'ipv6-bad-version',
   'truncated-ipv6-extension-header',
-  'truncated-tcp-header',
-  'tcp-bad-data-offset',
-  'truncated-udp-header',
-  'truncated-icmp-header',
 ] as const;
 
 export type DecodeError = (typeof DECODE_ERRORS)[number];
+
+/** A transport header the frame holds only in part, or holds malformed; the frame still decodes. */
+export const TRANSPORT_ISSUES = ['truncated-tcp-header', 'tcp-bad-data-offset', 'truncated-udp-header', 'truncated-icmp-header'] as const;
+
+export type TransportIssue = (typeof TRANSPORT_ISSUES)[number];
 
 /**
  * The summary of one frame. Reused: every scalar field is rewritten by each decodeFrame call. The
@@ -118,7 +122,7 @@ export class DecodedFrame {
   l4Offset = -1;
   /** Offset of the transport payload; -1 when unknown. */
   payloadOffset = -1;
-  /** True for TCP and UDP first fragments: srcPort and dstPort are meaningful. */
+  /** True for TCP and UDP first fragments with at least the 4 port bytes: srcPort and dstPort are meaningful. */
   hasPorts = false;
   srcPort = 0;
   dstPort = 0;
@@ -128,6 +132,8 @@ export class DecodedFrame {
   icmpCode = -1;
   /** Echo request/reply identifier; -1 for other messages. */
   icmpIdentifier = -1;
+  /** What is wrong with the transport header, when it is cut short or malformed; null otherwise. */
+  transportIssue: TransportIssue | null = null;
   arpOperation = 0;
   arpSenderIpv4 = 0;
   arpTargetIpv4 = 0;
@@ -165,6 +171,7 @@ export function decodeFrame(bytes: Uint8Array, offset: number, length: number, o
   out.icmpType = -1;
   out.icmpCode = -1;
   out.icmpIdentifier = -1;
+  out.transportIssue = null;
   out.arpOperation = 0;
   out.arpSenderIpv4 = 0;
   out.arpTargetIpv4 = 0;
@@ -319,19 +326,21 @@ function decodeIpv6(b: Uint8Array, base: number, p: number, end: number, out: De
 function decodeTransport(b: Uint8Array, base: number, l4: number, l4End: number, out: DecodedFrame): boolean {
   const protocol = out.protocol;
   out.l4Offset = l4 - base;
+  const available = l4End - l4;
   if (protocol === IP_PROTOCOL_TCP) {
     //   |          Source Port          |       Destination Port        |
     //   |                        Sequence Number                        |
     //   |                    Acknowledgment Number                      |
     //   |  Data |       |C|E|U|A|P|R|S|F|                               |
     //   | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |   (RFC 9293)
-    if (l4 + 20 > l4End) return fail(out, 'truncated-tcp-header');
+    if (available >= 4) readPorts(b, l4, out);
+    if (available < 20) {
+      if (available >= 14) out.tcpFlags = ((b[l4 + 12]! & 0x01) << 8) | b[l4 + 13]!;
+      return transportIssue(out, 'truncated-tcp-header', l4End - base);
+    }
     const dataOffset = (b[l4 + 12]! >> 4) * 4;
-    if (dataOffset < 20) return fail(out, 'tcp-bad-data-offset');
-    out.hasPorts = true;
-    out.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
-    out.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
     out.tcpFlags = ((b[l4 + 12]! & 0x01) << 8) | b[l4 + 13]!;
+    if (dataOffset < 20) return transportIssue(out, 'tcp-bad-data-offset', l4 + 20 - base);
     if (l4 + dataOffset > l4End) {
       out.captureTruncated = true; // options cut by the snap length: the ports are still there
       out.payloadOffset = l4End - base;
@@ -341,24 +350,38 @@ function decodeTransport(b: Uint8Array, base: number, l4: number, l4End: number,
   } else if (protocol === IP_PROTOCOL_UDP) {
     //   |          Source Port          |       Destination Port        |
     //   |            Length             |           Checksum            |   (RFC 768)
-    if (l4 + 8 > l4End) return fail(out, 'truncated-udp-header');
-    out.hasPorts = true;
-    out.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
-    out.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+    if (available >= 4) readPorts(b, l4, out);
+    if (available < 8) return transportIssue(out, 'truncated-udp-header', l4End - base);
     out.payloadOffset = l4 + 8 - base;
   } else if ((protocol === IP_PROTOCOL_ICMP && out.family === 4) || (protocol === IP_PROTOCOL_ICMPV6 && out.family === 6)) {
     //   |     Type      |     Code      |          Checksum             |
     //   |     Identifier (echo)         |     Sequence Number (echo)    |   (RFC 792, RFC 4443)
-    if (l4 + 8 > l4End) return fail(out, 'truncated-icmp-header');
-    const type = b[l4]!;
-    out.icmpType = type;
-    out.icmpCode = b[l4 + 1]!;
+    if (available >= 2) {
+      out.icmpType = b[l4]!;
+      out.icmpCode = b[l4 + 1]!;
+    }
+    if (available < 8) return transportIssue(out, 'truncated-icmp-header', l4End - base);
+    const type = out.icmpType;
     const isEcho = out.family === 4 ? type === 8 || type === 0 : type === 128 || type === 129;
     if (isEcho) out.icmpIdentifier = (b[l4 + 4]! << 8) | b[l4 + 5]!;
     out.payloadOffset = l4 + 8 - base;
   } else {
     out.payloadOffset = l4 - base;
   }
+  out.ok = true;
+  return true;
+}
+
+function readPorts(b: Uint8Array, l4: number, out: DecodedFrame): void {
+  out.hasPorts = true;
+  out.srcPort = (b[l4]! << 8) | b[l4 + 1]!;
+  out.dstPort = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+}
+
+/** A decoded frame whose transport header is defective: still ok, the payload taken to start at `payloadOffset`. */
+function transportIssue(out: DecodedFrame, issue: TransportIssue, payloadOffset: number): true {
+  out.transportIssue = issue;
+  out.payloadOffset = payloadOffset;
   out.ok = true;
   return true;
 }

@@ -83,6 +83,14 @@ describe('RuleMatcher', () => {
     assert.equal(matchId(matcher, buildIpFrame({ source: '10.0.0.5', destination: '1.1.1.1', protocol: 47, payload: 'gre' }), 'egress'), r.ruleId);
   });
 
+  it('treats protocol 0 as any protocol, as Terraform and the SDKs read an unset one back', () => {
+    const r = rule(10, 'egress', 'accept', { protocol: 0 });
+    const matcher = RuleMatcher.compile([r]);
+    assert.equal(matchId(matcher, tcpFrame('10.0.0.5', 1, '1.1.1.1', 2), 'egress'), r.ruleId);
+    assert.equal(matchId(matcher, icmpEchoFrame('10.0.0.5', '1.1.1.1'), 'egress'), r.ruleId);
+    assert.equal(matchId(matcher, buildIpFrame({ source: '10.0.0.5', destination: '1.1.1.1', protocol: 47, payload: 'gre' }), 'egress'), r.ruleId);
+  });
+
   it('applies port ranges inclusively, and only to TCP and UDP', () => {
     const ports = rule(10, 'egress', 'accept', { destinationPorts: { from: 1000, to: 2000 }, sourcePorts: { from: 5, to: 5 } });
     const matcher = RuleMatcher.compile([ports]);

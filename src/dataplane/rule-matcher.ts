@@ -4,11 +4,15 @@
 // Semantics (spec section 6.2, decisions.md "Data plane"):
 // * ingress rules see the traffic the source ENI receives, egress rules the traffic it sends;
 // * rules are tried by ascending RuleNumber and the first one that matches decides;
-// * a rule matches when every criterion holds: protocol (absent = any), source CIDR holds the
+// * a rule matches when every criterion holds: protocol (absent or 0 = any), source CIDR holds the
 //   packet's source address, destination CIDR its destination address, in the packet's own family
 //   (an IPv4 rule never matches an IPv6 packet), and the port ranges (absent = any);
 // * a rule with a port range matches only packets that carry ports: TCP and UDP, and of those
 //   only the first fragment, the one with the transport header.
+// Protocol 0 means any protocol, as an absent one does: Terraform and the SDKs read an unset
+// Protocol back as 0, so a rule re-created from what was read must keep matching what it did.
+// IP protocol 0 itself (IPv6 hop-by-hop options) is an extension header, never a packet's
+// transport protocol, so no packet is lost by this reading.
 
 import { parseCidr, type Cidr } from './cidr.js';
 import { MirrorConfigError, type RuleConfig } from './config.js';
@@ -50,7 +54,7 @@ class RuleTable {
     entries.forEach(({ rule, index, source, destination }, i) => {
       const r = i * RULE_STRIDE;
       const t = this.rules;
-      const anyProtocol = rule.protocol === undefined;
+      const anyProtocol = rule.protocol === undefined || rule.protocol === 0;
       t[r + CLASS_MASK] = anyProtocol ? 0xf00 : 0xfff;
       t[r + CLASS_VALUE] = (source.family << 8) | (anyProtocol ? 0 : rule.protocol!);
       t[r + SRC_PORT_FROM] = rule.sourcePorts ? rule.sourcePorts.from : -1;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tcpFrame, udpFrame } from './frame-builder.js';
-import { decodeVxlan, encodeVxlan, VXLAN_OVERHEAD, VxlanEncapsulator, type DecodedVxlan, type VxlanEncapsulation } from './vxlan.js';
+import { decodeVxlan, encodeVxlan, MTU_BUDGET_GAP, VXLAN_OVERHEAD, VxlanEncapsulator, type DecodedVxlan, type VxlanEncapsulation } from './vxlan.js';
 
 const UDP4 = Buffer.from(
   '001b213a4f10000c298ed21f080045000073000040004011b861c0a80001c0a800c7d431270f005f1696000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f50515253545556',
@@ -88,25 +88,31 @@ describe('VXLAN encapsulation', () => {
     assert.equal(one.decoded.inner.length, 1);
   });
 
-  it('truncates the whole outer IP packet to the MTU, after PacketLength', () => {
+  it('truncates to the MTU with AWS\'s 54-byte budget, after PacketLength', () => {
     const jumbo = Buffer.alloc(9000, 7);
     const atMtu = encode({ ...FIELDS, mtu: 9001 }, jumbo);
-    assert.equal(atMtu.decoded.ipTotalLength, 9001);
-    assert.equal(atMtu.bytes.length, 14 + 9001);
-    assert.equal(atMtu.decoded.inner.length, 9001 - 36);
-    assert.equal(atMtu.decoded.udpLength, 9001 - 20);
+    // AWS counts 54 bytes of headers where RFC 7348 writes 50: the outer IP packet keeps MTU - 4.
+    assert.equal(MTU_BUDGET_GAP, 4);
+    assert.equal(atMtu.decoded.ipTotalLength, 9001 - 4);
+    assert.equal(atMtu.bytes.length, 14 + 9001 - 4);
+    assert.equal(atMtu.decoded.inner.length, 9001 - 40);
+    assert.equal(atMtu.decoded.udpLength, 9001 - 4 - 20);
     assert.equal(atMtu.decoded.ipChecksumValid, true);
+    // "the maximum MTU value supported by Traffic Mirroring with no packet truncation is 8947 bytes":
+    // an 8947-byte IP packet (an 8961-byte frame) arrives whole at a 9001-MTU target, 8948 does not.
+    assert.equal(encode({ ...FIELDS, mtu: 9001 }, Buffer.alloc(8947 + 14)).decoded.inner.length, 8947 + 14);
+    assert.equal(encode({ ...FIELDS, mtu: 9001 }, Buffer.alloc(8948 + 14)).decoded.inner.length, 8947 + 14);
     // AWS's own example: an 8996-byte packet to a 9001-MTU target arrives truncated.
-    assert.equal(encode({ ...FIELDS, mtu: 9001 }, Buffer.alloc(8996)).decoded.inner.length, 8965);
-    // The largest inner frame that passes whole: 9001 - 36 = 8965 (AWS's "8947" counts 54 bytes of overhead).
-    assert.equal(encode({ ...FIELDS, mtu: 9001 }, Buffer.alloc(8965)).decoded.inner.length, 8965);
+    assert.equal(encode({ ...FIELDS, mtu: 9001 }, Buffer.alloc(8996 + 14)).decoded.inner.length, 8961);
+    // A Gateway Load Balancer (MTU 8500): "8500 – 54 = 8446" bytes of IP packet arrive whole.
+    assert.equal(encode({ ...FIELDS, mtu: 8500 }, jumbo).decoded.inner.length, 8446 + 14);
     const both = encode({ ...FIELDS, mtu: 1500, packetLength: 2000 }, jumbo);
-    assert.equal(both.decoded.ipTotalLength, 1500);
+    assert.equal(both.decoded.ipTotalLength, 1496);
     const packetLengthFirst = encode({ ...FIELDS, mtu: 1500, packetLength: 100 }, jumbo);
     assert.equal(packetLengthFirst.decoded.inner.length, 100);
     const tiny = encode({ ...FIELDS, mtu: 68 }, jumbo);
-    assert.equal(tiny.decoded.ipTotalLength, 68);
-    assert.equal(tiny.decoded.inner.length, 32);
+    assert.equal(tiny.decoded.ipTotalLength, 64);
+    assert.equal(tiny.decoded.inner.length, 28);
   });
 
   it('reports encoded lengths that match what encode writes', () => {

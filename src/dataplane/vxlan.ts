@@ -47,9 +47,10 @@
 //
 // Choices where AWS and the RFC leave room (decisions.md): TTL 64, DF set, identification 0 (DF
 // packets are never reassembled, RFC 6864), UDP checksum 0 (allowed for IPv4, RFC 7348 section
-// 5). Truncation happens twice: the inner frame to the session's PacketLength, then, for ENI
-// targets, the whole outer IP packet to the target's MTU. The headers always describe the bytes
-// actually written: IPv4 total length, UDP length and header checksum are computed after both.
+// 5). Truncation happens twice: the inner frame to the session's PacketLength, then, for targets
+// with an MTU (ENIs, Gateway Load Balancer endpoints), the packet to that MTU, counting AWS's
+// 54-byte header budget (MTU_BUDGET_GAP below). The headers always describe the bytes actually
+// written: IPv4 total length, UDP length and header checksum are computed after both.
 // Short frames are not padded to Ethernet's 60-byte minimum: captures of sent traffic do not
 // show the padding either.
 
@@ -67,6 +68,15 @@ export const UDP_HEADER_LENGTH = 8;
 export const VXLAN_HEADER_LENGTH = 8;
 /** Outer Ethernet + IPv4 + UDP + VXLAN. */
 export const VXLAN_OVERHEAD = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + UDP_HEADER_LENGTH + VXLAN_HEADER_LENGTH;
+/**
+ * AWS counts 54 bytes of headers on a mirrored IPv4 packet ("Traffic Mirroring adds 54 bytes …";
+ * "the maximum MTU value supported by Traffic Mirroring with no packet truncation is 8947 bytes"
+ * for a 9001-byte target, and 8500 - 54 = 8446 for a Gateway Load Balancer), where RFC 7348's
+ * layering writes 50 (IPv4 20, UDP 8, VXLAN 8, inner Ethernet 14). mirrorlite does not invent the
+ * 4 bytes AWS does not explain, but it truncates where AWS does: the outer IP packet is kept to
+ * MTU - 4 bytes, so an inner IP packet of MTU - 54 bytes is the largest that arrives whole.
+ */
+export const MTU_BUDGET_GAP = 4;
 /** The smallest IPv4 MTU (RFC 791); a target MTU below it is a configuration error. */
 export const MIN_IPV4_MTU = 68;
 export const OUTER_TTL = 64;
@@ -86,7 +96,7 @@ export interface VxlanEncapsulation {
   vni: number;
   /** Keep at most this many bytes of the inner frame; 0 or absent: the whole frame. */
   packetLength?: number;
-  /** Truncate the whole outer IP packet to this MTU; 0 or absent: no limit. */
+  /** The target's MTU: the outer IP packet is kept to MTU - MTU_BUDGET_GAP bytes; 0 or absent: no limit. */
   mtu?: number;
 }
 
@@ -148,7 +158,8 @@ export class VxlanEncapsulator {
   /** Inner bytes that encode() keeps of a frame of `innerLength` bytes. */
   keptInnerLength(innerLength: number): number {
     let kept = this.packetLength > 0 && innerLength > this.packetLength ? this.packetLength : innerLength;
-    if (this.mtu > 0 && IP_UDP_VXLAN_LENGTH + kept > this.mtu) kept = this.mtu - IP_UDP_VXLAN_LENGTH;
+    const room = this.mtu - MTU_BUDGET_GAP - IP_UDP_VXLAN_LENGTH;
+    if (this.mtu > 0 && kept > room) kept = room;
     return kept;
   }
 
