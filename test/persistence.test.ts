@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { tcpFrame } from '../src/dataplane/frame-builder.js';
+import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 import { CLI, startServerProcess } from './support/server-process.js';
 import { buildTopology, call, field, snapshotDescribes } from './support/topology.js';
 
@@ -89,6 +91,43 @@ describe('restart', () => {
       assert.match(await call(third.url, 'DescribeTrafficMirrorFilters', {}, '111122223333'), /<trafficMirrorFilterSet\/>/);
     } finally {
       await third.stop();
+    }
+  });
+});
+
+describe('a database edited by hand', () => {
+  test('a session whose target lost its interface is inactive, and the data plane still answers', async () => {
+    const dataDir = tempDir();
+    const first = await startServerProcess(['--data-dir', dataDir, '--mirror-dir', join(dataDir, 'mirror')]);
+    let topology;
+    try {
+      topology = await buildTopology(first.url);
+    } finally {
+      await first.stop();
+    }
+    // The target interface of session 0 disappears behind the API's back.
+    const db = new Database(join(dataDir, 'mirrorlite.db'));
+    assert.equal(db.prepare("DELETE FROM records WHERE kind = 'network-interface' AND id = ?").run(topology.enis[4]).changes, 1);
+    db.close();
+
+    const server = await startServerProcess(['--data-dir', dataDir, '--mirror-dir', join(dataDir, 'mirror')]);
+    try {
+      // Web traffic into ENI 0: session 0 (filter 0, tcp 80-443 in) would take it; session 1 (accept all in) does instead.
+      const frame = tcpFrame('203.0.113.9', 40000, '10.0.1.10', 443);
+      const writer = new PcapWriter();
+      writer.writeRecord(1_700_000_000, 0, frame, 0, frame.length);
+      const query = `eni=${topology.enis[0]}&account=111122223333`;
+      const replayed = await fetch(`${server.url}/_mirrorlite/traffic?${query}`, { method: 'POST', body: writer.bytes() });
+      assert.equal(replayed.status, 200);
+      const summary = (await replayed.json()) as { mirrored: Record<string, number>; warnings: string[] };
+      assert.deepEqual(summary.mirrored, { [topology.sessions[1]!]: 1 });
+      assert.ok(summary.warnings.includes(`${topology.sessions[0]}: its target ${topology.targets[0]} does not exist or cannot be used; the session is inactive`), summary.warnings.join('; '));
+      assert.equal((await fetch(`${server.url}/_mirrorlite/counters?account=111122223333`)).status, 200);
+      const explained = await fetch(`${server.url}/_mirrorlite/explain?${query}`, { method: 'POST', body: frame });
+      assert.equal(explained.status, 200);
+      assert.equal(((await explained.json()) as { sessionId: string }).sessionId, topology.sessions[1]);
+    } finally {
+      await server.stop();
     }
   });
 });
@@ -263,6 +302,30 @@ describe('state export and import', () => {
         ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"spaceship","id":"x","record":{"seq":1}}]}', /unknown kind spaceship/],
         ['{"format":"mirrorlite-state","version":1,"records":[{"account":"111122223333","region":"us-east-1","kind":"traffic-mirror-filter","id":"tmf-1","record":{"TrafficMirrorFilterId":"tmf-2","seq":1}}]}', /not the record's own ID/],
         ['not json at all', /JSON/],
+        // A session whose target is not in the file: the API never lets one exist.
+        [
+          JSON.stringify({
+            format: 'mirrorlite-state',
+            version: 2,
+            records: [
+              { account: '111122223333', region: 'us-east-1', kind: 'traffic-mirror-filter', id: 'tmf-1', record: { TrafficMirrorFilterId: 'tmf-1', seq: 1 } },
+              { account: '111122223333', region: 'us-east-1', kind: 'traffic-mirror-session', id: 'tms-1', record: { TrafficMirrorSessionId: 'tms-1', TrafficMirrorFilterId: 'tmf-1', TrafficMirrorTargetId: 'tmt-gone', NetworkInterfaceId: 'eni-gone', seq: 2 } },
+            ],
+          }),
+          /traffic-mirror-session tms-1 names network-interface eni-gone in NetworkInterfaceId, which the file does not hold for 111122223333 us-east-1/,
+        ],
+        // The filter exists, but in another region.
+        [
+          JSON.stringify({
+            format: 'mirrorlite-state',
+            version: 2,
+            records: [
+              { account: '111122223333', region: 'eu-west-1', kind: 'traffic-mirror-filter', id: 'tmf-1', record: { TrafficMirrorFilterId: 'tmf-1', seq: 1 } },
+              { account: '111122223333', region: 'us-east-1', kind: 'traffic-mirror-filter-rule', id: 'tmfr-1', record: { TrafficMirrorFilterRuleId: 'tmfr-1', TrafficMirrorFilterId: 'tmf-1', seq: 2 } },
+            ],
+          }),
+          /traffic-mirror-filter-rule tmfr-1 names traffic-mirror-filter tmf-1/,
+        ],
       ];
       for (const [text, message] of cases) {
         const file = join(tempDir(), 'bad.json');

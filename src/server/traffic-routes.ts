@@ -88,6 +88,11 @@ function queryOf(url: string): URLSearchParams {
   return new URLSearchParams(start < 0 ? '' : url.slice(start + 1));
 }
 
+/** The answer when the stored state cannot be compiled into an engine (a hand-edited import or database). */
+function configFailure(error: MirrorConfigError): { error: { code: string; message: string } } {
+  return { error: { code: 'InternalError', message: `The mirroring configuration cannot be compiled: ${error.message}` } };
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const bytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
@@ -113,9 +118,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     // Read the rest of the body (and drop it), so a client still uploading gets the answer.
     request.resume();
     if (error instanceof RouteError) return sendJson(response, error.status, error.body());
-    if (error instanceof MirrorConfigError) {
-      return sendJson(response, 500, { error: { code: 'InternalError', message: `The mirroring configuration cannot be compiled: ${error.message}` } });
-    }
+    if (error instanceof MirrorConfigError) return sendJson(response, 500, configFailure(error));
     throw error;
   }
 
@@ -182,6 +185,7 @@ function answer(work: () => RoutedResponse): RoutedResponse {
     return work();
   } catch (error) {
     if (error instanceof RouteError) return json(error.status, error.body());
+    if (error instanceof MirrorConfigError) return json(500, configFailure(error));
     throw error;
   }
 }

@@ -4,7 +4,7 @@
 // What AWS does not tell, and mirrorlite therefore decides here:
 // * An ENI's MTU is its record's (9001, EC2's jumbo-frame MTU) unless the ENI carries the tag
 //   `mirrorlite:mtu` with an integer from 68 to 9001. It matters when the ENI is a target: the
-//   engine cuts the outer IP packet to it (spec 6.5).
+//   engine cuts mirrored packets to it, with AWS's 54-byte header budget (spec 6.5; vxlan.ts).
 // * NLB and Gateway Load Balancer endpoint targets have no address in the API. Their outer
 //   destination address is derived from the load balancer's ARN or the endpoint ID, so every
 //   target on the same load balancer gets the same address and the address never changes:
@@ -82,7 +82,41 @@ export function mirrorConfigOf(partition: Partition): PartitionMirrorConfig {
     const built = targetConfig(target, enisById, warnings);
     if (built) config.targets.push(built);
   }
+  config.sessions = activeSessions(config, warnings);
   return { config, warnings };
+}
+
+/**
+ * The sessions the engine can run. The API never lets a session lose its source, filter or target,
+ * nor two sessions of one source share a SessionNumber, so this only guards against a state file or
+ * database edited by hand: such a session is left out, with a warning, as AWS leaves a session
+ * whose target is gone inactive (spec 6.6), instead of stopping the account's whole data plane.
+ */
+function activeSessions(config: MirrorConfig, warnings: string[]): SessionConfig[] {
+  const enis = new Set(config.enis.map((eni) => eni.networkInterfaceId));
+  const filters = new Set(config.filters.map((filter) => filter.filterId));
+  const targets = new Set(config.targets.map((target) => target.targetId));
+  const numbers = new Set<string>();
+  return config.sessions.filter((session) => {
+    const missing = !enis.has(session.networkInterfaceId)
+      ? `its network interface ${session.networkInterfaceId}`
+      : !filters.has(session.filterId)
+        ? `its filter ${session.filterId}`
+        : !targets.has(session.targetId)
+          ? `its target ${session.targetId}`
+          : undefined;
+    if (missing !== undefined) {
+      warnings.push(`${session.sessionId}: ${missing} does not exist or cannot be used; the session is inactive`);
+      return false;
+    }
+    const number = `${session.networkInterfaceId}#${session.sessionNumber}`;
+    if (numbers.has(number)) {
+      warnings.push(`${session.sessionId}: another session of ${session.networkInterfaceId} has SessionNumber ${session.sessionNumber}; the session is inactive`);
+      return false;
+    }
+    numbers.add(number);
+    return true;
+  });
 }
 
 function eniConfig(partition: Partition, eni: NetworkInterfaceRecord, warnings: string[]): EniConfig {

@@ -83,7 +83,7 @@ export function fromStateFile(value: unknown): PersistedRecord[] {
   }
   if (!Array.isArray(file.records)) throw new StateFileFormatError('the state file has no records array');
   const seen = new Set<string>();
-  return file.records.map((entry, i) => {
+  const records = file.records.map((entry, i) => {
     const where = `record ${i}`;
     if (!entry || typeof entry !== 'object') throw new StateFileFormatError(`${where} is not an object`);
     const { account, region, kind, id, record } = entry;
@@ -100,4 +100,36 @@ export function fromStateFile(value: unknown): PersistedRecord[] {
     seen.add(key);
     return { account, region, kind, id, seq: record.seq, body: JSON.stringify(record) };
   });
+  file.records.forEach((entry, i) => {
+    for (const [field, kind] of REFERENCES[entry.kind] ?? []) {
+      const target = entry.record[field];
+      if (target === undefined) continue;
+      if (typeof target !== 'string' || !seen.has(`${entry.account}/${entry.region}/${kind}/${target}`)) {
+        throw new StateFileFormatError(`record ${i}: ${entry.kind} ${entry.id} names ${kind} ${String(target)} in ${field}, which the file does not hold for ${entry.account} ${entry.region}`);
+      }
+    }
+  });
+  return records;
 }
+
+/**
+ * The fields that name another record of the same account and region. The API never lets one of
+ * them dangle (DependencyViolation, …InUse), so an import must not either: a session whose target
+ * is missing would otherwise be stored, and every Describe and replay would have to guess around it.
+ */
+const REFERENCES: Readonly<Record<string, readonly (readonly [field: string, kind: string])[]>> = {
+  'security-group': [['VpcId', 'vpc']],
+  'security-group-rule': [['GroupId', 'security-group']],
+  subnet: [['VpcId', 'vpc']],
+  'network-interface': [
+    ['VpcId', 'vpc'],
+    ['SubnetId', 'subnet'],
+  ],
+  'traffic-mirror-target': [['NetworkInterfaceId', 'network-interface']],
+  'traffic-mirror-filter-rule': [['TrafficMirrorFilterId', 'traffic-mirror-filter']],
+  'traffic-mirror-session': [
+    ['NetworkInterfaceId', 'network-interface'],
+    ['TrafficMirrorFilterId', 'traffic-mirror-filter'],
+    ['TrafficMirrorTargetId', 'traffic-mirror-target'],
+  ],
+};
