@@ -91,7 +91,7 @@ describe('the EC2 Query envelope', () => {
     ['a list without index', 'Action=DescribeTrafficMirrorSessions&TrafficMirrorSessionId=tms-1', 400, 'UnknownParameter', /TrafficMirrorSessionId/],
     ['an unknown parameter', 'Action=DescribeTrafficMirrorSessions&Colour=blue', 400, 'UnknownParameter', /^The parameter Colour is not recognized$/],
     ['a non-integer integer', 'Action=DescribeTrafficMirrorSessions&MaxResults=ten', 400, 'InvalidParameterValue', /MaxResults/],
-    ['MaxResults below the model minimum', 'Action=DescribeTrafficMirrorSessions&MaxResults=4', 400, 'InvalidParameterValue', /MaxResults.*between 5 and 1000/],
+    ['MaxResults below the model minimum', 'Action=DescribeTrafficMirrorSessions&MaxResults=4', 400, 'InvalidParameterValue', /^Value \( 4 \) for parameter maxResults is invalid\. Expecting a value greater than 5\.$/],
     ['a non-boolean boolean', 'Action=DescribeTrafficMirrorSessions&DryRun=maybe', 400, 'InvalidParameterValue', /DryRun/],
     ['a parameter given twice', 'Action=DescribeTrafficMirrorSessions&MaxResults=5&MaxResults=6', 400, 'InvalidParameterValue', /more than once/],
     ['a DryRun', 'Action=DescribeTrafficMirrorSessions&DryRun=true', 412, 'DryRunOperation', /^Request would have succeeded, but DryRun flag is set\.$/],

@@ -35,6 +35,17 @@ export const invalidParameterValue = (message: string) => new ApiError('InvalidP
 export const invalidValueFor = (wireName: string, value: unknown, expectation: string) =>
   invalidParameterValue(`Value (${String(value)}) for parameter ${wireName} is invalid. ${expectation}`);
 
+/**
+ * A Describe's page size out of range, in EC2's own words, spaces and lower-case name included:
+ * `Value ( 1 ) for parameter maxResults is invalid. Expecting a value greater than 5.`
+ * (aws/aws-sdk-ruby#2575). Decided: above the maximum, the same sentence turned round, `Expecting a
+ * value less than 1000.`; as in EC2's "greater than 5", the bound itself is allowed.
+ */
+export const maxResultsOutOfRange = (value: number, min: number, max: number) =>
+  invalidParameterValue(
+    `Value ( ${value} ) for parameter maxResults is invalid. Expecting a value ${value < min ? `greater than ${min}` : `less than ${max}`}.`,
+  );
+
 export const requestTooLarge = (limit: number) =>
   new ApiError('RequestEntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`, 413);
 

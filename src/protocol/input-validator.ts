@@ -1,4 +1,4 @@
-import { invalidValueFor, missingParameter } from './api-error.js';
+import { invalidValueFor, maxResultsOutOfRange, missingParameter } from './api-error.js';
 import type { ServiceModel, Shape } from './service-model.js';
 import { inputWireName } from './wire-names.js';
 
@@ -77,11 +77,15 @@ export class InputValidator {
   }
 }
 
+/** A Describe's page size: EC2 words its range error apart from every other parameter's. */
+const PAGE_SIZE_PATH = 'MaxResults';
+
 function checkBounds(shape: Shape, value: number, path: string): void {
   const tooSmall = shape.min !== undefined && value < shape.min;
   const tooLarge = shape.max !== undefined && value > shape.max;
   if (!tooSmall && !tooLarge) return;
   if (shape.min !== undefined && shape.max !== undefined) {
+    if (path === PAGE_SIZE_PATH) throw maxResultsOutOfRange(value, shape.min, shape.max);
     throw invalidValueFor(path, value, `Expecting a value between ${shape.min} and ${shape.max}.`);
   }
   throw invalidValueFor(path, value, tooSmall ? `Expecting a value of at least ${shape.min}.` : `Expecting a value of at most ${shape.max}.`);

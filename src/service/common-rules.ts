@@ -1,5 +1,5 @@
 import type { ExtraRules } from '../protocol/input-validator.js';
-import { clientToken, integerBetween } from './rule-helpers.js';
+import { clientToken, pageSize } from './rule-helpers.js';
 
 /** Rules every family shares: idempotency tokens, and DescribeTags' page size (an Integer in the model). */
 export const commonRules: ExtraRules = {
@@ -9,6 +9,6 @@ export const commonRules: ExtraRules = {
     'CreateTrafficMirrorSessionRequest.ClientToken': clientToken,
     'CreateTrafficMirrorTargetRequest.ClientToken': clientToken,
     'CreateNetworkInterfaceRequest.ClientToken': clientToken,
-    'DescribeTagsRequest.MaxResults': integerBetween(5, 1000),
+    'DescribeTagsRequest.MaxResults': pageSize(5, 1000),
   },
 };

@@ -5,6 +5,7 @@ import type { CallContext } from './call-context.js';
 import { invalidFilter, invalidParameterCombination, malformedId, notFound, type ResourceKind } from './errors.js';
 import { isIdOf, type IdKind } from './ids.js';
 import { issueToken, queryDigest, readToken } from './pagination-token.js';
+import { characters, compileWildcard, hasWildcard, matchesWildcard, type Wildcard } from './wildcard.js';
 
 /**
  * The one Describe engine: every Describe operation hands it its resources, its filter table and the
@@ -84,7 +85,7 @@ export function describe<T>(context: CallContext, source: DescribeSource<T>, que
     throw invalidParameterCombination(`The parameter ${query.idsParameter ?? 'Ids'} cannot be used with the parameter MaxResults`);
   }
   const matches = compileFilters(source, query.filters ?? []);
-  const digest = () => queryDigest([ids ?? null, query.filters ?? null]);
+  const digest = () => tokenScope(context, ids, query.filters);
   const offset = query.nextToken ? readToken(context.tokenSecret, query.nextToken, digest()) : 0;
 
   let candidates: Iterable<T> = source.all();
@@ -103,6 +104,14 @@ export function describe<T>(context: CallContext, source: DescribeSource<T>, que
   const end = offset + query.maxResults;
   const page = items.slice(offset, end);
   return end < items.length ? { items: page, nextToken: issueToken(context.tokenSecret, end, digest()) } : { items: page };
+}
+
+/**
+ * What a NextToken is bound to: the operation, account and region that issued it as well as its IDs
+ * and filters. An offset means nothing anywhere else, and taken elsewhere would silently skip items.
+ */
+function tokenScope(context: CallContext, ids: readonly string[] | undefined, filters: readonly Filter[] | undefined): string {
+  return queryDigest([context.operation, context.account, context.region, ids ?? null, filters ?? null]);
 }
 
 function* pickInOrder<T>(source: DescribeSource<T>, ids: ReadonlySet<string>): Generator<T> {
@@ -140,34 +149,21 @@ function filterAccessor<T>(source: DescribeSource<T>, name: string): (item: T) =
   throw invalidFilter(name);
 }
 
-/** Exact values are a set look-up; values with wildcards become one anchored regular expression. */
+/**
+ * Exact values are a set look-up; values with wildcards are compiled here, once per request, and
+ * matched in bounded time (wildcard.ts), never through a regular expression built from the value.
+ */
 function compileValues(values: readonly string[]): (value: string) => boolean {
   const exact = new Set<string>();
-  const patterns: string[] = [];
+  const wildcards: Wildcard[] = [];
   for (const value of values) {
-    const pattern = wildcardPattern(value);
-    if (pattern === undefined) exact.add(value);
-    else patterns.push(pattern);
+    if (hasWildcard(value)) wildcards.push(compileWildcard(value));
+    else exact.add(value);
   }
-  if (patterns.length === 0) return (value) => exact.has(value);
-  const regex = new RegExp(`^(?:${patterns.join('|')})$`, 's');
-  return (value) => exact.has(value) || regex.test(value);
-}
-
-/** A regular expression for a filter value, or undefined when it has no wildcard (nor escape). */
-function wildcardPattern(value: string): string | undefined {
-  if (!/[*?\\]/.test(value)) return undefined;
-  let pattern = '';
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i]!;
-    if (char === '\\' && i + 1 < value.length) pattern += escapeRegex(value[++i]!);
-    else if (char === '*') pattern += '.*';
-    else if (char === '?') pattern += '.';
-    else pattern += escapeRegex(char);
-  }
-  return pattern;
-}
-
-function escapeRegex(char: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
+  if (wildcards.length === 0) return (value) => exact.has(value);
+  return (value) => {
+    if (exact.has(value)) return true;
+    const text = characters(value);
+    return wildcards.some((wildcard) => matchesWildcard(wildcard, text));
+  };
 }

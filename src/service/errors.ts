@@ -153,6 +153,15 @@ export const interfaceInUseBySession = (eniId: string) =>
     `The network interface '${eniId}' is already associated with a traffic mirror session. An interface can only be associated with a session, or with a target, but not both.`,
   );
 
+/**
+ * Decided: "Must be a network interface of type interface" is documented for both sources and
+ * targets, its error code is not; InvalidParameterValue, naming the interface and its type.
+ */
+export const interfaceTypeNotMirrorable = (eniId: string, interfaceType: string, role: 'source' | 'target') =>
+  invalidParameterValue(
+    `The network interface '${eniId}' is of type '${interfaceType}'. A Traffic Mirror ${role} must be a network interface of type 'interface'.`,
+  );
+
 export const filterRuleAlreadyExists = (direction: string, ruleNumber: number) =>
   new ApiError(
     'TrafficMirrorFilterRuleAlreadyExists',

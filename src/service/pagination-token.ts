@@ -2,9 +2,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { invalidNextToken } from './errors.js';
 
 /**
- * NextToken: the offset of the next page, bound to the query that produced it (a digest of its IDs
- * and filters) and signed, so a token the server did not issue, or one replayed with other filters,
- * is refused with InvalidNextToken. It stays valid while the data does not change.
+ * NextToken: the offset of the next page, bound to the query that produced it (a digest of its
+ * operation, account, region, IDs and filters: see the Describe engine) and signed, so a token the
+ * server did not issue, or one replayed with other filters, by another Describe, or in another
+ * account or region, is refused with InvalidNextToken. It stays valid while the data does not change.
  */
 
 export function queryDigest(query: unknown): string {

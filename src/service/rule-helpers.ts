@@ -1,5 +1,5 @@
 import type { AttributeBooleanValue } from '../../model/ec2-types.js';
-import { invalidValueFor, missingParameter } from '../protocol/api-error.js';
+import { invalidValueFor, maxResultsOutOfRange, missingParameter } from '../protocol/api-error.js';
 import type { MemberRule } from '../protocol/input-validator.js';
 import { parseCidr, parseIp } from '../dataplane/cidr.js';
 import { MAX_IPV4_PREFIX, MIN_IPV4_PREFIX, parseIpv4Cidr } from './address-allocation.js';
@@ -12,6 +12,14 @@ export const integerBetween =
   (value, path) => {
     const n = value as number;
     if (n < min || n > max) throw invalidValueFor(path, n, `Valid values are ${min}-${max}.`);
+  };
+
+/** A page size the model leaves unbounded (DescribeTags'), checked and worded as the bounded ones are. */
+export const pageSize =
+  (min: number, max: number): MemberRule =>
+  (value) => {
+    const n = value as number;
+    if (n < min || n > max) throw maxResultsOutOfRange(n, min, max);
   };
 
 export const maxLength =

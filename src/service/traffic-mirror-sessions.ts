@@ -10,7 +10,7 @@ import { newId } from './ids.js';
 import { existing } from './lookups.js';
 import { integerBetween, maxLength } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';
-import { MAX_DESCRIPTION_LENGTH } from './traffic-mirror-targets.js';
+import { checkMirrorableType, MAX_DESCRIPTION_LENGTH } from './traffic-mirror-targets.js';
 
 /**
  * Traffic mirror sessions: a source network interface, a filter, a target, a session number that
@@ -66,9 +66,28 @@ function checkTargetAcceptsSource(context: CallContext, target: TrafficMirrorTar
   }
 }
 
-/** The source must be an interface that is not itself a mirror target. */
+/**
+ * A session's PacketLength fields on `target`: the length the caller chose, else for an NLB target
+ * the documented default, marked as defaulted; else none (whole packets). Decided, as AWS is silent
+ * on retargeting: the default follows the target, a chosen length stays with the session.
+ */
+function packetLengthOn(
+  target: TrafficMirrorTargetRecord,
+  chosen: number | undefined,
+): Pick<TrafficMirrorSessionRecord, 'PacketLength' | 'packetLengthDefaulted'> {
+  if (chosen !== undefined) return { PacketLength: chosen };
+  if (target.Type === 'network-load-balancer') return { PacketLength: NLB_DEFAULT_PACKET_LENGTH, packetLengthDefaulted: true };
+  return {};
+}
+
+/** The PacketLength the caller chose for a session, if any: not the NLB default it may carry. */
+const chosenPacketLength = (session: TrafficMirrorSessionRecord) => (session.packetLengthDefaulted ? undefined : session.PacketLength);
+
+/** The source must be an interface of type `interface` that is not itself a mirror target. */
 function sourceInterface(partition: Partition, eniId: string): NetworkInterfaceRecord {
   const eni = existing(partition.networkInterfaces, 'network-interface', eniId);
+  // Checked here only: ModifyTrafficMirrorSession cannot change a session's source.
+  checkMirrorableType(eni, 'source');
   if (partition.targetsByNetworkInterface.has(eni.NetworkInterfaceId)) throw interfaceInUseByTarget(eni.NetworkInterfaceId);
   return eni;
 }
@@ -91,14 +110,13 @@ const createTrafficMirrorSession: Handler<'CreateTrafficMirrorSession'> = (input
       throw limitExceeded('TrafficMirrorSessionLimitExceeded', `The maximum number of Traffic Mirror sessions (${config.quotas.sessionsPerAccount}) has been reached.`);
     }
     const id = newId('traffic-mirror-session', (candidate) => partition.trafficMirrorSessions.has(candidate));
-    const packetLength = input.PacketLength ?? (target.Type === 'network-load-balancer' ? NLB_DEFAULT_PACKET_LENGTH : undefined);
     const session = partition.trafficMirrorSessions.put({
       TrafficMirrorSessionId: id,
       TrafficMirrorTargetId: target.TrafficMirrorTargetId,
       TrafficMirrorFilterId: filter.TrafficMirrorFilterId,
       NetworkInterfaceId: eni.NetworkInterfaceId,
       OwnerId: context.account,
-      ...(packetLength !== undefined ? { PacketLength: packetLength } : {}),
+      ...packetLengthOn(target, input.PacketLength),
       SessionNumber: input.SessionNumber,
       VirtualNetworkId: input.VirtualNetworkId ?? randomVirtualNetworkId(partition),
       ...(input.Description !== undefined ? { Description: input.Description } : {}),
@@ -125,19 +143,18 @@ const modifyTrafficMirrorSession: Handler<'ModifyTrafficMirrorSession'> = (input
   }
 
   // "When you remove a property from a Traffic Mirror session, the property is set to the default."
-  let packetLength = removed.has('packet-length') ? undefined : (input.PacketLength ?? session.PacketLength);
-  if (packetLength === undefined && target.Type === 'network-load-balancer') packetLength = NLB_DEFAULT_PACKET_LENGTH;
+  const packetLength = removed.has('packet-length') ? undefined : (input.PacketLength ?? chosenPacketLength(session));
   const virtualNetworkId = removed.has('virtual-network-id')
     ? randomVirtualNetworkId(partition)
     : (input.VirtualNetworkId ?? session.VirtualNetworkId);
   const description = removed.has('description') ? undefined : (input.Description ?? session.Description);
 
-  const { PacketLength: _packetLength, Description: _description, ...kept } = session;
+  const { PacketLength: _packetLength, packetLengthDefaulted: _defaulted, Description: _description, ...kept } = session;
   const modified = partition.trafficMirrorSessions.put({
     ...kept,
     TrafficMirrorTargetId: target.TrafficMirrorTargetId,
     TrafficMirrorFilterId: input.TrafficMirrorFilterId ?? session.TrafficMirrorFilterId,
-    ...(packetLength !== undefined ? { PacketLength: packetLength } : {}),
+    ...packetLengthOn(target, packetLength),
     SessionNumber: input.SessionNumber ?? session.SessionNumber,
     VirtualNetworkId: virtualNetworkId,
     ...(description !== undefined ? { Description: description } : {}),

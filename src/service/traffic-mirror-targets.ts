@@ -1,13 +1,14 @@
 import type { TrafficMirrorTargetType } from '../../model/ec2-types.js';
 import { ApiError } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
-import type { TrafficMirrorTargetRecord } from '../state/records.js';
+import type { NetworkInterfaceRecord, TrafficMirrorTargetRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
 import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import {
   interfaceInUseBySession,
   interfaceInUseByTarget,
+  interfaceTypeNotMirrorable,
   invalidParameterCombination,
   limitExceeded,
   loadBalancerNotFound,
@@ -43,12 +44,22 @@ export const TRAFFIC_MIRROR_TARGET_FILTERS: FilterTable<TrafficMirrorTargetRecor
 };
 
 
+/**
+ * "Target ENI: must be a network interface of type interface"; "Source ENI: must be type
+ * interface". Not efa, efa-only, trunk nor branch.
+ */
+export function checkMirrorableType(eni: NetworkInterfaceRecord, role: 'source' | 'target'): void {
+  const type = eni.InterfaceType ?? 'interface';
+  if (type !== 'interface') throw interfaceTypeNotMirrorable(eni.NetworkInterfaceId, type, role);
+}
+
 const createTrafficMirrorTarget: Handler<'CreateTrafficMirrorTarget'> = (input, context) =>
   idempotent(context, input, () => {
     const { partition, config } = context;
     let type: TrafficMirrorTargetType;
     if (input.NetworkInterfaceId) {
       const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
+      checkMirrorableType(eni, 'target');
       if (partition.sessionsByNetworkInterface.has(eni.NetworkInterfaceId)) throw interfaceInUseBySession(eni.NetworkInterfaceId);
       if (partition.targetsByNetworkInterface.has(eni.NetworkInterfaceId)) throw interfaceInUseByTarget(eni.NetworkInterfaceId);
       type = 'network-interface';

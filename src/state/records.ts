@@ -96,7 +96,13 @@ export type TrafficMirrorSessionRecord = With<
   | 'OwnerId'
   | 'Tags'
 > &
-  StoredRecord;
+  StoredRecord & {
+    /**
+     * PacketLength is the 8500 an NLB target gets when none is given, not one the caller chose: a
+     * move to another kind of target drops it, where a chosen one (even 8500) is kept.
+     */
+    packetLengthDefaulted?: true;
+  };
 
 /** What a create call answered, kept so that a retry with the same ClientToken gets it again. */
 export interface ClientTokenRecord extends StoredRecord {

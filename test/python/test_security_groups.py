@@ -462,7 +462,7 @@ def test_describe_rules_pages_walk_every_rule_once(ec2, sg):
 
 def test_describe_rules_max_results_is_at_least_five(raw):
     assert_error("InvalidParameterValue", raw.describe_security_group_rules, MaxResults=4,
-                 message="Value (4) for parameter MaxResults is invalid. Expecting a value between 5 and 1000.")
+                 message="Value ( 4 ) for parameter maxResults is invalid. Expecting a value greater than 5.")
 
 
 # --- ModifySecurityGroupRules ---

@@ -266,7 +266,8 @@ def test_pagination_over_twelve_rules(ec2):
     assert_error("InvalidNextToken", rules, ec2, MaxResults=5, NextToken=token)
     assert_error("InvalidNextToken", rules, ec2, MaxResults=5, NextToken="bogus")
     assert_error("InvalidParameterCombination", rules, ec2, MaxResults=5, TrafficMirrorFilterRuleIds=everything[:1])
-    assert_error("InvalidParameterValue", rules, ec2, MaxResults=1001, message="MaxResults")
+    assert_error("InvalidParameterValue", rules, ec2, MaxResults=1001,
+                 message="Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than 1000.")
 
 
 # --- ModifyTrafficMirrorFilterRule -----------------------------------------------------------------

@@ -5,10 +5,12 @@ import re
 import urllib.error
 import urllib.request
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from conftest import Server
-from helpers import assert_error, paginate_all
+from helpers import Topology, assert_error, paginate_all
 
 FILTER_ID = re.compile(r"^tmf-[0-9a-f]{17}$")
 RULE = dict(RuleAction="accept", SourceCidrBlock="0.0.0.0/0", DestinationCidrBlock="10.0.0.0/8")
@@ -151,6 +153,51 @@ def test_describe_filters_by_description_and_id_with_wildcards(ec2):
     assert described(("description", ["web-*"]), ("traffic-mirror-filter-id", [web_a, db])) == [web_a]
 
 
+def test_wildcard_semantics(ec2):
+    plain = new_filter(ec2, Description="abc")["TrafficMirrorFilterId"]
+    star = new_filter(ec2, Description="a*c")["TrafficMirrorFilterId"]
+    question = new_filter(ec2, Description="a?c")["TrafficMirrorFilterId"]
+    backslash = new_filter(ec2, Description="a\\c")["TrafficMirrorFilterId"]
+    long = new_filter(ec2, Description="abbbc")["TrafficMirrorFilterId"]
+    upper = new_filter(ec2, Description="ABC")["TrafficMirrorFilterId"]
+    new_filter(ec2)  # no description: matches no value, not even "*"
+
+    def described(*values):
+        return filter_ids(ec2, Filters=[{"Name": "description", "Values": list(values)}])
+
+    everything = [plain, star, question, backslash, long, upper]
+    # "?" is exactly one character, "*" any run, none included; matching is case-sensitive.
+    assert described("a?c") == [plain, star, question, backslash]
+    assert described("a??c") == []
+    assert described("a*c") == [plain, star, question, backslash, long]
+    assert described("*") == described("**") == described("*?*") == everything
+    assert described("*c") == [plain, star, question, backslash, long]
+    assert described("ab*") == [plain, long]
+    assert described("*b*") == [plain, long]
+    assert described("A*") == [upper]
+    # A backslash makes the next character literal: \*, \?, and \\ for a backslash itself.
+    assert described("a\\*c") == [star]
+    assert described("a\\?c") == [question]
+    assert described("a\\\\c") == [backslash]
+    assert described("*\\\\*") == [backslash]
+    # An empty value matches only an empty description, which none of these has.
+    assert described("") == []
+
+
+def test_a_pathological_wildcard_answers_promptly(server, account):
+    """A wildcard that makes a backtracking regular expression run for minutes must answer at once:
+    the client gives up after 10 s, which fails the test rather than hanging it."""
+    impatient = boto3.client(
+        "ec2", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id=account, aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}, read_timeout=10, connect_timeout=10),
+    )
+    long = new_filter(impatient, Description="a" * 255)["TrafficMirrorFilterId"]
+    assert filter_ids(impatient, Filters=[{"Name": "description", "Values": ["*a*a*a*a*b"]}]) == []
+    assert filter_ids(impatient, Filters=[{"Name": "description", "Values": ["*a*a*a*a*a*a*a*a*a*a*b", "*a*a*a*a*"]}]) == [long]
+    assert filter_ids(impatient, Filters=[{"Name": "description", "Values": ["?" * 254 + "*?*"]}]) == [long]
+    assert filter_ids(impatient, Filters=[{"Name": "description", "Values": ["*" + "?" * 256]}]) == []
+
+
 def test_describe_filters_by_tag(ec2):
     prod = new_filter(ec2, TagSpecifications=tag_spec("traffic-mirror-filter", env="prod", team="net"))["TrafficMirrorFilterId"]
     dev = new_filter(ec2, TagSpecifications=tag_spec("traffic-mirror-filter", env="dev"))["TrafficMirrorFilterId"]
@@ -189,7 +236,52 @@ def test_bad_page_parameters(ec2):
     assert_error("InvalidNextToken", ec2.describe_traffic_mirror_filters, MaxResults=5, NextToken=token,
                  Filters=[{"Name": "description", "Values": ["x"]}])
     assert_error("InvalidParameterCombination", ec2.describe_traffic_mirror_filters, TrafficMirrorFilterIds=ids[:1], MaxResults=5)
-    assert_error("InvalidParameterValue", ec2.describe_traffic_mirror_filters, MaxResults=1001, message="MaxResults")
+    assert_error("InvalidParameterValue", ec2.describe_traffic_mirror_filters, MaxResults=1001,
+                 message="Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than 1000.")
+
+
+def test_a_next_token_is_good_only_for_the_describe_account_and_region_that_issued_it(server, ec2, account):
+    for _ in range(6):
+        new_filter(ec2)
+    token = ec2.describe_traffic_mirror_filters(MaxResults=5)["NextToken"]
+    # Another Describe, even one with as many items, would otherwise skip its first five.
+    topology = Topology(ec2)
+    for _ in range(6):
+        topology.eni_target()
+    message = assert_error("InvalidNextToken", ec2.describe_traffic_mirror_targets, MaxResults=5, NextToken=token)
+    assert message == "The specified NextToken is not valid."
+    assert_error("InvalidNextToken", ec2.describe_traffic_mirror_sessions, MaxResults=5, NextToken=token)
+    assert_error("InvalidNextToken", ec2.describe_traffic_mirror_filter_rules, MaxResults=5, NextToken=token)
+    assert_error("InvalidNextToken", ec2.describe_vpcs, MaxResults=5, NextToken=token)
+    # Another account, another region.
+    other = server.client()
+    for _ in range(6):
+        new_filter(other)
+    assert_error("InvalidNextToken", other.describe_traffic_mirror_filters, MaxResults=5, NextToken=token)
+    elsewhere = server.client(account=account, region="eu-west-1")
+    for _ in range(6):
+        new_filter(elsewhere)
+    assert_error("InvalidNextToken", elsewhere.describe_traffic_mirror_filters, MaxResults=5, NextToken=token)
+    # Where it was issued, it still works.
+    assert len(ec2.describe_traffic_mirror_filters(MaxResults=5, NextToken=token)["TrafficMirrorFilters"]) == 1
+
+
+@pytest.mark.parametrize("operation", [
+    "describe_traffic_mirror_filters", "describe_traffic_mirror_sessions", "describe_traffic_mirror_targets",
+    "describe_traffic_mirror_filter_rules", "describe_vpcs", "describe_subnets", "describe_network_interfaces",
+    "describe_security_groups", "describe_security_group_rules", "describe_tags",
+])
+def test_max_results_out_of_range_in_ec2_words(server, account, operation):
+    """EC2: `Value ( 1 ) for parameter maxResults is invalid. Expecting a value greater than 5.`;
+    above the maximum, the same sentence turned round (decided)."""
+    raw = boto3.client("ec2", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id=account,
+                       aws_secret_access_key="secret", config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    call = getattr(raw, operation)
+    for value, expecting in [(4, "greater than 5"), (1001, "less than 1000")]:
+        message = assert_error("InvalidParameterValue", call, MaxResults=value)
+        assert message == f"Value ( {value} ) for parameter maxResults is invalid. Expecting a value {expecting}.", message
+    for value in (5, 1000):
+        call(MaxResults=value)
 
 
 def test_rule_sets_are_gathered_in_ascending_rule_number(ec2):

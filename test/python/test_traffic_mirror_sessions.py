@@ -2,7 +2,7 @@
 DeleteTrafficMirrorSession with boto3: every member, default, error and filter."""
 import pytest
 
-from helpers import NLB_ARN, Topology, assert_error, paginate_all
+from helpers import GWLBE_ID, NLB_ARN, Topology, assert_error, paginate_all
 
 MAX_VNI = 16777215
 
@@ -92,6 +92,15 @@ def test_a_target_interface_cannot_be_a_source(ec2, topo):
     topo.eni_target(target_eni)
     assert_error("InterfaceInUseByTrafficMirrorTarget", ec2.create_traffic_mirror_session, NetworkInterfaceId=target_eni,
                  TrafficMirrorTargetId=topo.eni_target(), TrafficMirrorFilterId=topo.filter(), SessionNumber=1)
+
+
+@pytest.mark.parametrize("interface_type", ["efa", "efa-only", "trunk", "branch"])
+def test_only_an_interface_of_type_interface_can_be_a_source(ec2, topo, interface_type):
+    eni = topo.eni(InterfaceType=interface_type)
+    message = assert_error("InvalidParameterValue", ec2.create_traffic_mirror_session, NetworkInterfaceId=eni,
+                           TrafficMirrorTargetId=topo.eni_target(), TrafficMirrorFilterId=topo.filter(), SessionNumber=1)
+    assert eni in message and f"'{interface_type}'" in message and "type 'interface'" in message, message
+    assert sessions(ec2) == []
 
 
 def test_session_numbers_are_unique_per_interface(ec2, topo):
@@ -216,6 +225,57 @@ def test_removing_packet_length_of_an_nlb_session_restores_8500(ec2, topo):
     session = topo.session(target=topo.nlb_target(), PacketLength=64)
     out = ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=session["TrafficMirrorSessionId"], RemoveFields=["packet-length"])
     assert out["TrafficMirrorSession"]["PacketLength"] == 8500
+
+
+def test_the_nlb_default_packet_length_follows_the_target(ec2, topo):
+    """8500 is the NLB target's default, not the session's: moving the session to another kind of
+    target drops it, moving it back to an NLB target brings it back."""
+    sid = topo.session(target=topo.nlb_target())["TrafficMirrorSessionId"]
+
+    def retarget(target, **kwargs):
+        out = ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, TrafficMirrorTargetId=target, **kwargs)["TrafficMirrorSession"]
+        assert sessions(ec2) == [out]
+        return out
+
+    assert "PacketLength" not in retarget(topo.eni_target())
+    assert retarget(topo.nlb_target())["PacketLength"] == 8500
+    gwlbe = ec2.create_traffic_mirror_target(GatewayLoadBalancerEndpointId=GWLBE_ID)["TrafficMirrorTarget"]["TrafficMirrorTargetId"]
+    assert "PacketLength" not in retarget(gwlbe)
+    # A modification that leaves the target alone leaves the default alone too.
+    nlb = topo.nlb_target()
+    retarget(nlb)
+    assert ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, Description="d")["TrafficMirrorSession"]["PacketLength"] == 8500
+    assert "PacketLength" not in retarget(topo.eni_target())
+    # Removed on an NLB target: the default again, which follows the target as before.
+    retarget(nlb)
+    ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, RemoveFields=["packet-length"])
+    assert "PacketLength" not in retarget(topo.eni_target())
+
+
+@pytest.mark.parametrize("where", ["create", "modify"])
+def test_a_chosen_packet_length_stays_across_targets_even_8500(ec2, topo, where):
+    if where == "create":
+        sid = topo.session(target=topo.nlb_target(), PacketLength=8500)["TrafficMirrorSessionId"]
+    else:
+        sid = topo.session(target=topo.nlb_target())["TrafficMirrorSessionId"]
+        ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, PacketLength=8500)
+    for target in (topo.eni_target(), topo.nlb_target(), ec2.create_traffic_mirror_target(GatewayLoadBalancerEndpointId=GWLBE_ID)["TrafficMirrorTarget"]["TrafficMirrorTargetId"]):
+        out = ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, TrafficMirrorTargetId=target)["TrafficMirrorSession"]
+        assert out["PacketLength"] == 8500
+    # Chosen on an ENI target, then moved to an NLB one: kept, not replaced by the default.
+    sid = topo.session(PacketLength=64)["TrafficMirrorSessionId"]
+    out = ec2.modify_traffic_mirror_session(TrafficMirrorSessionId=sid, TrafficMirrorTargetId=topo.nlb_target())["TrafficMirrorSession"]
+    assert out["PacketLength"] == 64
+
+
+def test_a_client_token_retry_of_a_defaulted_nlb_session_is_the_same_session(ec2, topo):
+    kwargs = dict(NetworkInterfaceId=topo.eni(), TrafficMirrorTargetId=topo.nlb_target(), TrafficMirrorFilterId=topo.filter(), SessionNumber=1)
+    first = ec2.create_traffic_mirror_session(ClientToken="nlb", **kwargs)
+    again = ec2.create_traffic_mirror_session(ClientToken="nlb", **kwargs)
+    assert again["TrafficMirrorSession"] == first["TrafficMirrorSession"] and first["TrafficMirrorSession"]["PacketLength"] == 8500
+    # Asking for the default explicitly is another request.
+    assert_error("IdempotentParameterMismatch", ec2.create_traffic_mirror_session, ClientToken="nlb", PacketLength=8500, **kwargs)
+    assert len(sessions(ec2)) == 1
 
 
 @pytest.mark.parametrize("field,member,value", [("packet-length", "PacketLength", 10), ("description", "Description", "x"),

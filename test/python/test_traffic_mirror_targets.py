@@ -72,6 +72,14 @@ def test_an_interface_is_a_source_or_a_target_never_both(ec2, topo):
     assert_error("InterfaceInUseByTrafficMirrorSession", ec2.create_traffic_mirror_target, NetworkInterfaceId=source)
 
 
+@pytest.mark.parametrize("interface_type", ["efa", "efa-only", "trunk", "branch"])
+def test_only_an_interface_of_type_interface_can_be_a_target(ec2, topo, interface_type):
+    eni = topo.eni(InterfaceType=interface_type)
+    message = assert_error("InvalidParameterValue", ec2.create_traffic_mirror_target, NetworkInterfaceId=eni)
+    assert eni in message and f"'{interface_type}'" in message and "type 'interface'" in message, message
+    assert ec2.describe_traffic_mirror_targets()["TrafficMirrorTargets"] == []
+
+
 def test_description_and_tag_specification_checks(ec2, topo):
     assert_error("InvalidParameterValue", ec2.create_traffic_mirror_target, NetworkLoadBalancerArn=NLB_ARN, Description="d" * 256)
     assert_error("InvalidParameterValue", ec2.create_traffic_mirror_target, NetworkLoadBalancerArn=NLB_ARN,

@@ -263,8 +263,13 @@ def test_pagination_errors(ec2):
     token = ec2.describe_vpcs(MaxResults=5)["NextToken"]
     assert_error("InvalidNextToken", ec2.describe_vpcs, NextToken=token, Filters=[{"Name": "state", "Values": ["available"]}])
     assert_error("InvalidParameterCombination", ec2.describe_vpcs, VpcIds=[vpc], MaxResults=5)
+    # A token belongs to the Describe that issued it, even one over as many items.
+    for i in range(6):
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")
+    assert_error("InvalidNextToken", ec2.describe_subnets, MaxResults=5, NextToken=token)
     # botocore checks only the minimum on the client; the server checks the maximum too.
-    assert_error("InvalidParameterValue", ec2.describe_vpcs, MaxResults=1001, message="MaxResults")
+    assert_error("InvalidParameterValue", ec2.describe_vpcs, MaxResults=1001,
+                 message="Value ( 1001 ) for parameter maxResults is invalid. Expecting a value less than 1000.")
 
 
 def test_describe_dry_run(ec2):
