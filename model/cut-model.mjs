@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// Cuts, from the official EC2 service model, the operations mirrorlite serves and the closure of
-// their shapes (documentation removed), and generates TypeScript types for their inputs and outputs.
+// Cuts, from the official service models, the operations mirrorlite serves and the closure of their
+// shapes (documentation removed), and generates TypeScript types for their inputs and outputs: EC2
+// (model/ec2-model.json, model/ec2-types.ts) and STS, of which mirrorlite serves GetCallerIdentity
+// only (model/sts-model.json, model/sts-types.ts).
 //
-//   node model/cut-model.mjs            write model/ec2-model.json and model/ec2-types.ts
+//   node model/cut-model.mjs            write both models and their types
 //   node model/cut-model.mjs --check    exit 1 when the committed files differ from a fresh cut
-//   node model/cut-model.mjs --source path/to/service-2.json[.gz]   cut from that file instead
+//   node model/cut-model.mjs --source path/to/service-2.json[.gz]       cut EC2 from that file instead
+//   node model/cut-model.mjs --source sts=path/to/service-2.json[.gz]   cut STS from that file instead
 //
-// The default source is botocore's `ec2/2016-11-15/service-2.json`, loaded through the machine's
-// python3 (the same file boto3 and the AWS CLI v1 use). Plain JavaScript on purpose: the generated
-// types must exist before TypeScript can compile anything.
+// The default sources are botocore's `ec2/2016-11-15/service-2.json` and
+// `sts/2011-06-15/service-2.json`, loaded through the machine's python3 (the same files boto3 and the
+// AWS CLI v1 use). Plain JavaScript on purpose: the generated types must exist before TypeScript can
+// compile anything.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,8 +21,6 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MODEL_FILE = join(here, 'ec2-model.json');
-const TYPES_FILE = join(here, 'ec2-types.ts');
 
 /** The operations mirrorlite serves. Everything else in EC2 answers InvalidAction. */
 export const OPERATIONS = [
@@ -65,10 +67,14 @@ export const OPERATIONS = [
   'DescribeSubnets',
   'DeleteSubnet',
   'ModifySubnetAttribute',
+  // The region's zones, from the same table CreateSubnet checks (Terraform's aws_availability_zones).
+  'DescribeAvailabilityZones',
   'CreateNetworkInterface',
   'DescribeNetworkInterfaces',
   'DeleteNetworkInterface',
   'ModifyNetworkInterfaceAttribute',
+  'DescribeNetworkInterfaceAttribute',
+  'ResetNetworkInterfaceAttribute',
   // What Terraform's aws_network_interface calls when private_ips, private_ips_count,
   // ipv6_addresses or ipv6_address_count change in place.
   'AssignPrivateIpAddresses',
@@ -81,17 +87,34 @@ export const OPERATIONS = [
   'DescribeTags',
 ];
 
+/**
+ * The STS operations mirrorlite serves: Terraform's AWS provider (and any SDK user) asks for the
+ * caller's account ID this way. Every other STS action answers InvalidAction.
+ */
+export const STS_OPERATIONS = ['GetCallerIdentity'];
+
+/** Each cut: the botocore service, its operations, the files it writes. */
+const SERVICES = {
+  ec2: { operations: OPERATIONS, modelFile: 'ec2-model.json', typesFile: 'ec2-types.ts' },
+  sts: { operations: STS_OPERATIONS, modelFile: 'sts-model.json', typesFile: 'sts-types.ts' },
+};
+
 function parseArgs(argv) {
-  const args = { check: false, source: undefined };
+  const args = { check: false, sources: {} };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--check') args.check = true;
-    else if (argv[i] === '--source') args.source = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]}`);
+    else if (argv[i] === '--source') {
+      const value = argv[++i] ?? '';
+      const named = /^([a-z0-9]+)=(.+)$/.exec(value);
+      const [service, path] = named ? [named[1], named[2]] : ['ec2', value];
+      if (!SERVICES[service]) throw new Error(`unknown service ${service} in --source`);
+      args.sources[service] = path;
+    } else throw new Error(`unknown argument ${argv[i]}`);
   }
   return args;
 }
 
-function loadSource(sourcePath) {
+function loadSource(service, sourcePath) {
   if (sourcePath) {
     let bytes = readFileSync(sourcePath);
     if (sourcePath.endsWith('.gz')) bytes = gunzipSync(bytes);
@@ -99,7 +122,7 @@ function loadSource(sourcePath) {
   }
   const script = [
     'import botocore, botocore.loaders, json, sys',
-    "path = botocore.loaders.Loader().load_service_model('ec2', 'service-2')",
+    `path = botocore.loaders.Loader().load_service_model('${service}', 'service-2')`,
     "sys.stdout.write(json.dumps({'version': botocore.__version__}) + '\\n')",
     "sys.stdout.write(json.dumps(path))",
   ].join('\n');
@@ -124,7 +147,7 @@ function withoutDocumentation(value) {
   return value;
 }
 
-function cut(source) {
+function cut(source, wanted) {
   const model = JSON.parse(source.text);
   const shapes = {};
   const visit = (name) => {
@@ -136,7 +159,7 @@ function cut(source) {
     for (const member of Object.values(shape.members ?? {})) visit(member.shape);
   };
   const operations = {};
-  for (const name of [...OPERATIONS].sort()) {
+  for (const name of [...wanted].sort()) {
     const operation = model.operations[name];
     if (!operation) throw new Error(`operation ${name} is missing from the source model`);
     operations[name] = withoutDocumentation(operation);
@@ -152,7 +175,7 @@ function cut(source) {
       mirrorlite: {
         cutFrom: { ...source.origin, sha256: sha256(source.text) },
         generator: 'model/cut-model.mjs',
-        // The rest of EC2, so that a call to one of them is told it is not supported by mirrorlite
+        // The rest of the service, so that a call to one of them is told it is not supported by mirrorlite
         // rather than that it does not exist.
         otherOperations: Object.keys(model.operations)
           .filter((name) => !operations[name])
@@ -201,10 +224,10 @@ function typeOf(shapes, name) {
   }
 }
 
-function generateTypes(cutModel) {
+function generateTypes(cutModel, modelFile) {
   const { shapes, operations } = cutModel;
   const lines = [
-    '// Generated by model/cut-model.mjs from model/ec2-model.json. Do not edit.',
+    `// Generated by model/cut-model.mjs from model/${modelFile}. Do not edit.`,
     '// Members are keyed by their model names; only the protocol layer knows wire names.',
     '',
   ];
@@ -234,11 +257,13 @@ function generateTypes(cutModel) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const cutModel = cut(loadSource(args.source));
-  const files = [
-    [MODEL_FILE, JSON.stringify(cutModel, null, 2) + '\n'],
-    [TYPES_FILE, generateTypes(cutModel)],
-  ];
+  const files = [];
+  const summary = [];
+  for (const [service, { operations, modelFile, typesFile }] of Object.entries(SERVICES)) {
+    const cutModel = cut(loadSource(service, args.sources[service]), operations);
+    files.push([join(here, modelFile), JSON.stringify(cutModel, null, 2) + '\n'], [join(here, typesFile), generateTypes(cutModel, modelFile)]);
+    summary.push(`${service}: ${Object.keys(cutModel.operations).length} operations and ${Object.keys(cutModel.shapes).length} shapes`);
+  }
   if (args.check) {
     const stale = files.filter(([file, text]) => {
       try {
@@ -251,7 +276,7 @@ function main() {
     process.exit(stale.length ? 1 : 0);
   }
   for (const [file, text] of files) writeFileSync(file, text);
-  console.log(`cut ${Object.keys(cutModel.operations).length} operations and ${Object.keys(cutModel.shapes).length} shapes`);
+  console.log(`cut ${summary.join('; ')}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

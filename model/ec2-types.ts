@@ -90,6 +90,39 @@ export interface AuthorizeSecurityGroupIngressResult {
   SecurityGroupRules?: SecurityGroupRule[];
 }
 
+export interface AvailabilityZone {
+  OptInStatus?: AvailabilityZoneOptInStatus;
+  Messages?: AvailabilityZoneMessage[];
+  RegionName?: string;
+  ZoneName?: string;
+  ZoneId?: string;
+  GroupName?: string;
+  NetworkBorderGroup?: string;
+  ZoneType?: string;
+  ParentZoneName?: string;
+  ParentZoneId?: string;
+  GroupLongName?: string;
+  Geography?: AvailabilityZoneGeography[];
+  SubGeography?: AvailabilityZoneSubGeography[];
+  State?: AvailabilityZoneState;
+}
+
+export interface AvailabilityZoneGeography {
+  Name?: string;
+}
+
+export interface AvailabilityZoneMessage {
+  Message?: string;
+}
+
+export type AvailabilityZoneOptInStatus = "opt-in-not-required" | "opted-in" | "not-opted-in";
+
+export type AvailabilityZoneState = "available" | "information" | "impaired" | "unavailable" | "constrained";
+
+export interface AvailabilityZoneSubGeography {
+  Name?: string;
+}
+
 export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
 
 export interface BlockPublicAccessStates {
@@ -329,6 +362,18 @@ export interface DeleteVpcRequest {
   DryRun?: boolean;
 }
 
+export interface DescribeAvailabilityZonesRequest {
+  ZoneNames?: string[];
+  ZoneIds?: string[];
+  AllAvailabilityZones?: boolean;
+  DryRun?: boolean;
+  Filters?: Filter[];
+}
+
+export interface DescribeAvailabilityZonesResult {
+  AvailabilityZones?: AvailabilityZone[];
+}
+
 export interface DescribeNetworkAclsRequest {
   NextToken?: string;
   MaxResults?: number;
@@ -340,6 +385,21 @@ export interface DescribeNetworkAclsRequest {
 export interface DescribeNetworkAclsResult {
   NetworkAcls?: NetworkAcl[];
   NextToken?: string;
+}
+
+export interface DescribeNetworkInterfaceAttributeRequest {
+  DryRun?: boolean;
+  NetworkInterfaceId: string;
+  Attribute?: NetworkInterfaceAttribute;
+}
+
+export interface DescribeNetworkInterfaceAttributeResult {
+  Attachment?: NetworkInterfaceAttachment;
+  Description?: AttributeValue;
+  Groups?: GroupIdentifier[];
+  NetworkInterfaceId?: string;
+  SourceDestCheck?: AttributeBooleanValue;
+  AssociatePublicIpAddress?: boolean;
 }
 
 export interface DescribeNetworkInterfacesRequest {
@@ -754,6 +814,8 @@ export interface NetworkInterfaceAttachmentChanges {
   DeleteOnTermination?: boolean;
 }
 
+export type NetworkInterfaceAttribute = "description" | "groupSet" | "sourceDestCheck" | "attachment" | "associatePublicIpAddress";
+
 export type NetworkInterfaceCreationType = "efa" | "efa-only" | "branch" | "trunk";
 
 export interface NetworkInterfaceIpv6Address {
@@ -821,6 +883,12 @@ export interface ReferencedSecurityGroup {
   UserId?: string;
   VpcId?: string;
   VpcPeeringConnectionId?: string;
+}
+
+export interface ResetNetworkInterfaceAttributeRequest {
+  DryRun?: boolean;
+  NetworkInterfaceId: string;
+  SourceDestCheck?: string;
 }
 
 export type ResourceType = "capacity-reservation" | "client-vpn-endpoint" | "customer-gateway" | "carrier-gateway" | "coip-pool" | "declarative-policies-report" | "dedicated-host" | "dhcp-options" | "egress-only-internet-gateway" | "elastic-ip" | "elastic-gpu" | "export-image-task" | "export-instance-task" | "fleet" | "fpga-image" | "host-reservation" | "image" | "image-usage-report" | "import-image-task" | "import-snapshot-task" | "instance" | "instance-event-window" | "internet-gateway" | "ipam" | "ipam-pool" | "ipam-scope" | "ipv4pool-ec2" | "ipv6pool-ec2" | "key-pair" | "launch-template" | "local-gateway" | "local-gateway-route-table" | "local-gateway-virtual-interface" | "local-gateway-virtual-interface-group" | "local-gateway-route-table-vpc-association" | "local-gateway-route-table-virtual-interface-group-association" | "natgateway" | "network-acl" | "network-interface" | "network-insights-analysis" | "network-insights-path" | "network-insights-access-scope" | "network-insights-access-scope-analysis" | "outpost-lag" | "placement-group" | "prefix-list" | "replace-root-volume-task" | "reserved-instances" | "route-table" | "security-group" | "security-group-rule" | "service-link-virtual-interface" | "snapshot" | "spot-fleet-request" | "spot-instances-request" | "subnet" | "subnet-cidr-reservation" | "traffic-mirror-filter" | "traffic-mirror-session" | "traffic-mirror-target" | "transit-gateway" | "transit-gateway-attachment" | "transit-gateway-connect-peer" | "transit-gateway-multicast-domain" | "transit-gateway-policy-table" | "transit-gateway-metering-policy" | "transit-gateway-route-table" | "transit-gateway-route-table-announcement" | "volume" | "vpc" | "vpc-endpoint" | "vpc-endpoint-connection" | "vpc-endpoint-service" | "vpc-endpoint-service-permission" | "vpc-peering-connection" | "vpn-connection" | "vpn-gateway" | "vpc-flow-log" | "capacity-reservation-fleet" | "traffic-mirror-filter-rule" | "vpc-endpoint-connection-device-type" | "verified-access-instance" | "verified-access-group" | "verified-access-endpoint" | "verified-access-policy" | "verified-access-trust-provider" | "vpn-connection-device-type" | "vpc-block-public-access-exclusion" | "vpc-encryption-control" | "route-server" | "route-server-endpoint" | "route-server-peer" | "ipam-resource-discovery" | "ipam-resource-discovery-association" | "instance-connect-endpoint" | "verified-access-endpoint-target" | "ipam-external-resource-verification-token" | "capacity-block" | "mac-modification-task" | "ipam-prefix-list-resolver" | "ipam-policy" | "ipam-prefix-list-resolver-target" | "secondary-interface" | "secondary-network" | "secondary-subnet" | "capacity-manager-data-export" | "vpn-concentrator" | "ipam-pool-allocation";
@@ -1278,7 +1346,9 @@ export interface Operations {
   DeleteTrafficMirrorSession: { input: DeleteTrafficMirrorSessionRequest; output: DeleteTrafficMirrorSessionResult };
   DeleteTrafficMirrorTarget: { input: DeleteTrafficMirrorTargetRequest; output: DeleteTrafficMirrorTargetResult };
   DeleteVpc: { input: DeleteVpcRequest; output: Record<string, never> };
+  DescribeAvailabilityZones: { input: DescribeAvailabilityZonesRequest; output: DescribeAvailabilityZonesResult };
   DescribeNetworkAcls: { input: DescribeNetworkAclsRequest; output: DescribeNetworkAclsResult };
+  DescribeNetworkInterfaceAttribute: { input: DescribeNetworkInterfaceAttributeRequest; output: DescribeNetworkInterfaceAttributeResult };
   DescribeNetworkInterfaces: { input: DescribeNetworkInterfacesRequest; output: DescribeNetworkInterfacesResult };
   DescribeRouteTables: { input: DescribeRouteTablesRequest; output: DescribeRouteTablesResult };
   DescribeSecurityGroupRules: { input: DescribeSecurityGroupRulesRequest; output: DescribeSecurityGroupRulesResult };
@@ -1298,6 +1368,7 @@ export interface Operations {
   ModifyTrafficMirrorFilterRule: { input: ModifyTrafficMirrorFilterRuleRequest; output: ModifyTrafficMirrorFilterRuleResult };
   ModifyTrafficMirrorSession: { input: ModifyTrafficMirrorSessionRequest; output: ModifyTrafficMirrorSessionResult };
   ModifyVpcAttribute: { input: ModifyVpcAttributeRequest; output: Record<string, never> };
+  ResetNetworkInterfaceAttribute: { input: ResetNetworkInterfaceAttributeRequest; output: Record<string, never> };
   RevokeSecurityGroupEgress: { input: RevokeSecurityGroupEgressRequest; output: RevokeSecurityGroupEgressResult };
   RevokeSecurityGroupIngress: { input: RevokeSecurityGroupIngressRequest; output: RevokeSecurityGroupIngressResult };
   UnassignIpv6Addresses: { input: UnassignIpv6AddressesRequest; output: UnassignIpv6AddressesResult };

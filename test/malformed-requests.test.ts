@@ -76,6 +76,10 @@ function generate(random: () => number): Malformed[] {
     () => ({ kind: 'nested unknown', body: form([['Action', 'DescribeTrafficMirrorSessions'], ['Filter.1.Name', 'session-number'], ['Filter.1.Value.1', '1'], [`Filter.1.${word(4)}`, 'x']]) }),
     () => ({ kind: 'bad enum', body: form([['Action', 'CreateTrafficMirrorFilterRule'], ['TrafficMirrorFilterId', 'tmf-0123456789abcdef0'], ['TrafficDirection', word(5)], ['RuleNumber', '1'], ['RuleAction', 'accept'], ['SourceCidrBlock', '0.0.0.0/0'], ['DestinationCidrBlock', '0.0.0.0/0']]) }),
     () => ({ kind: 'unsupported encoding', body: 'Action=DescribeVpcs', headers: { 'content-encoding': 'br' } }),
+    () => ({ kind: 'bad attribute', body: form([['Action', 'DescribeNetworkInterfaceAttribute'], ['NetworkInterfaceId', pick(['eni-0123456789abcdef0', 'nic', ''])], ['Attribute', pick([word(6), 'SourceDestCheck', '', 'groupset'])]]) }),
+    () => ({ kind: 'bad zone', body: form([['Action', 'DescribeAvailabilityZones'], [pick(['ZoneName', 'ZoneId']) + '.' + pick(['1', '0', 'x', '2']), pick([word(10), '', 'us-east-1*'])]]) }),
+    // A documented filter without a value, or a filter DescribeAvailabilityZones does not have.
+    () => ({ kind: 'zone filter', body: form([['Action', 'DescribeAvailabilityZones'], ...(random() < 0.5 ? [['Filter.1.Name', pick(['zone-name', 'state', 'zone-id'])] as [string, string]] : [['Filter.1.Name', pick([`x${word(7)}`, 'availability-zone', 'vpc-id'])], ['Filter.1.Value.1', word(3)]] as [string, string][])]) }),
   ];
   while (out.length < 240) {
     const made = pick(makers)();
@@ -107,7 +111,7 @@ test('240 malformed requests each get a 4xx EC2 error and change nothing', async
     assert.match(text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>[A-Za-z.]+<\/Code><Message>/, detail);
     kinds.set(request.kind, (kinds.get(request.kind) ?? 0) + 1);
   }
-  assert.ok(kinds.size >= 12, `every kind of malformation was sent: ${[...kinds.keys()].join(', ')}`);
+  assert.ok(kinds.size >= 15, `every kind of malformation was sent: ${[...kinds.keys()].join(', ')}`);
   assert.deepEqual(await snapshotDescribes(server.url), before);
   const health = await fetch(`${server.url}/_mirrorlite/health`);
   assert.equal(health.status, 200, 'the server is still up');

@@ -9,7 +9,10 @@
 // clean plan (what it reads back equals what it wrote); in place: the interfaces' addresses
 // (private_ips_count, and private_ip_list, whose first address is the primary:
 // AssignPrivateIpAddresses and UnassignPrivateIpAddresses), an inline rule added (Authorize) and a
-// rule's port changed (ModifySecurityGroupRules); a clean plan again; destroy.
+// rule's port changed (ModifySecurityGroupRules); a clean plan again; destroy. The subnet's zone
+// comes from data.aws_availability_zones (DescribeAvailabilityZones), and the provider, which learns
+// the account from STS GetCallerIdentity, reads a rule whose peer is a group of the account
+// (referenced_security_group_id) back as the bare group ID and builds ARNs with the account in them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { providerFor, terraformAgainstServer, terraformMissing } from './support/terraform.js';
@@ -26,9 +29,13 @@ resource "aws_vpc" "lab" {
   enable_dns_hostnames = true
   tags                 = { Name = "lab" }
 }
+data "aws_availability_zones" "available" {
+  state = "available"
+}
 resource "aws_subnet" "lab" {
   vpc_id                  = aws_vpc.lab.id
   cidr_block              = "10.8.1.0/24"
+  availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = true
 }
 variable "web_secondary_count" {
@@ -97,6 +104,13 @@ resource "aws_vpc_security_group_ingress_rule" "https" {
   ip_protocol       = "tcp"
   tags              = { Name = "https" }
 }
+resource "aws_vpc_security_group_ingress_rule" "vxlan_from_appliance" {
+  security_group_id            = aws_security_group.web.id
+  referenced_security_group_id = aws_security_group.appliance.id
+  ip_protocol                  = "udp"
+  from_port                    = 4789
+  to_port                      = 4789
+}
 resource "aws_security_group_rule" "ssh" {
   type                     = "ingress"
   security_group_id        = aws_security_group.web.id
@@ -133,6 +147,15 @@ resource "aws_ec2_traffic_mirror_session" "web" {
 output "vpc" {
   value = join(" ", [aws_vpc.lab.id, aws_vpc.lab.main_route_table_id, aws_vpc.lab.default_network_acl_id, aws_vpc.lab.default_security_group_id])
 }
+output "zones" {
+  value = join(" ", concat(data.aws_availability_zones.available.names, data.aws_availability_zones.available.zone_ids, [aws_subnet.lab.availability_zone]))
+}
+output "arns" {
+  value = join(" ", [aws_ec2_traffic_mirror_filter.all.arn, aws_vpc_security_group_ingress_rule.vxlan_from_appliance.arn])
+}
+output "vxlan_rule" {
+  value = join(" ", [aws_vpc_security_group_ingress_rule.vxlan_from_appliance.id, aws_vpc_security_group_ingress_rule.vxlan_from_appliance.referenced_security_group_id])
+}
 output "groups" {
   value = join(" ", [aws_security_group.appliance.id, aws_security_group.web.id, aws_vpc_security_group_ingress_rule.https.id])
 }
@@ -150,10 +173,18 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
 
   const apply = dir.run(['apply', '-auto-approve'], vars);
   assert.equal(apply.status, 0, apply.output);
-  assert.match(apply.output, /Resources: 12 added, 0 changed, 0 destroyed/);
+  assert.match(apply.output, /Resources: 13 added, 0 changed, 0 destroyed/);
   const [appliance, web, https] = /groups = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
   const [vpcId, routeTable, acl, group] = /vpc = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
   assert.match(vpcId!, /^vpc-[0-9a-f]{17}$/);
+  // data.aws_availability_zones lists the region's zones; the subnet is in the second.
+  const zones = /zones = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
+  assert.deepEqual(zones, [...'abcdef'].map((l) => `us-east-1${l}`).concat([1, 2, 3, 4, 5, 6].map((n) => `use1-az${n}`), ['us-east-1b']));
+  assert.match(await ec2('DescribeSubnets'), /<availabilityZone>us-east-1b<\/availabilityZone>/);
+  // The provider knows the account (STS): its ARNs carry it, and the rule's peer reads back bare.
+  const [filterArn, ruleArn] = /arns = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
+  assert.match(filterArn!, new RegExp(`^arn:aws:ec2:us-east-1:${ACCOUNT}:traffic-mirror-filter/tmf-[0-9a-f]{17}$`));
+  assert.match(ruleArn!, new RegExp(`^arn:aws:ec2:us-east-1:${ACCOUNT}:security-group-rule/sgr-[0-9a-f]{17}$`));
   assert.match(await ec2('DescribeRouteTables', { 'RouteTableId.1': routeTable! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
   assert.match(await ec2('DescribeNetworkAcls', { 'NetworkAclId.1': acl! }), new RegExp(`<vpcId>${vpcId}</vpcId>`));
   // aws_default_security_group revoked the default group's rules and authorized its own: inbound from
@@ -169,6 +200,11 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
   const applianceRules = await ec2('DescribeSecurityGroupRules', { 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': appliance! });
   assert.equal((applianceRules.match(/<isEgress>true</g) ?? []).length, 1);
   assert.match(applianceRules, /<ipProtocol>udp<\/ipProtocol><fromPort>4789<\/fromPort><toPort>4789<\/toPort><cidrIpv4>10\.8\.0\.0\/16<\/cidrIpv4><description>VXLAN</);
+  const [vxlanRule, vxlanPeer] = /vxlan_rule = "([^"]+)"/.exec(apply.output)![1]!.split(' ');
+  assert.equal(vxlanPeer, appliance, 'read back as the bare group ID, not "<account>/sg-…"');
+  const vxlan = await ec2('DescribeSecurityGroupRules', { 'SecurityGroupRuleId.1': vxlanRule! });
+  assert.match(vxlan, new RegExp(`<groupId>${web}</groupId>`));
+  assert.match(vxlan, new RegExp(`<referencedGroupInfo><groupId>${appliance}</groupId><userId>${ACCOUNT}</userId>`));
   const webRules = await ec2('DescribeSecurityGroupRules', { 'Filter.1.Name': 'group-id', 'Filter.1.Value.1': web! });
   assert.match(webRules, new RegExp(`<securityGroupRuleId>${https}</securityGroupRuleId>`));
   assert.match(webRules, new RegExp(`<referencedGroupInfo><groupId>${appliance}</groupId>`));
@@ -200,7 +236,7 @@ test('Terraform builds its own VPC, subnet and interfaces under a session, reads
 
   const destroy = dir.run(['destroy', '-auto-approve'], moved);
   assert.equal(destroy.status, 0, destroy.output);
-  assert.match(destroy.output, /Resources: 12 destroyed/);
+  assert.match(destroy.output, /Resources: 13 destroyed/);
   for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeNetworkInterfaces', 'DescribeTrafficMirrorSessions', 'DescribeRouteTables', 'DescribeSecurityGroups', 'DescribeSecurityGroupRules']) {
     assert.match(await ec2(action), /(Set|Info)\/>/, `${action} is empty after destroy`);
   }

@@ -7,6 +7,12 @@ import { outputElementName } from './wire-names.js';
  * `<XResponse xmlns=…><requestId/>…</XResponse>`, lists wrapped in their `locationName` with one
  * `<item>` per element, empty lists as empty elements, unset members left out.
  *
+ * A model whose protocol is `query` (awsQuery: STS) gets that protocol's envelopes instead:
+ * `<XResponse xmlns=…><XResult>…</XResult><ResponseMetadata><RequestId/></ResponseMetadata></XResponse>`
+ * (the result element is the operation's `resultWrapper`) and
+ * `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`; list
+ * members are `<member>`, as the model's own names say. The members are written the same way.
+ *
  * Each shape is compiled once into a writer function, so a response costs one walk of the value.
  * Stored records are frozen and never change, so the bytes of a frozen structure are written once
  * and reused: a Describe of unchanged resources is mostly a concatenation of cached bytes.
@@ -80,8 +86,12 @@ type TextOf = (value: unknown) => string;
 
 export class XmlWriter {
   private readonly writers = new Map<string, Writer>();
+  /** awsQuery (STS) rather than EC2 Query: only the envelopes differ. */
+  private readonly awsQuery: boolean;
 
-  constructor(private readonly model: ServiceModel) {}
+  constructor(private readonly model: ServiceModel) {
+    this.awsQuery = model.document.metadata.protocol === 'query';
+  }
 
   response(operationName: string, output: Record<string, unknown> | undefined, requestId: string): Buffer {
     return this.envelope(operationName, requestId, this.outputMembers(operationName, output));
@@ -106,6 +116,15 @@ export class XmlWriter {
    */
   envelopeChunks(operationName: string, requestId: string, members: Buffer): [Buffer, Buffer, Buffer] {
     const root = `${operationName}Response`;
+    if (this.awsQuery) {
+      const wrapper = this.model.operation(operationName)?.output?.resultWrapper;
+      const metadata = `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${root}>`;
+      return [
+        Buffer.from(`<${root} xmlns="${this.model.xmlNamespace}">${wrapper ? `<${wrapper}>` : ''}`),
+        members,
+        Buffer.from(`${wrapper ? `</${wrapper}>` : ''}${metadata}`),
+      ];
+    }
     return [
       Buffer.from(`${XML_DECLARATION}<${root} xmlns="${this.model.xmlNamespace}"><requestId>${escapeXml(requestId)}</requestId>`),
       members,
@@ -115,6 +134,7 @@ export class XmlWriter {
 
   /** The EC2 error envelope; note `RequestID`, not the `requestId` of success responses. */
   error(error: ApiError, requestId: string, errorShape?: string): Buffer {
+    if (this.awsQuery) return this.awsQueryError(error, requestId);
     const out = new XmlOutput();
     out.write(`${XML_DECLARATION}<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>`);
     if (error.details) {
@@ -125,6 +145,18 @@ export class XmlWriter {
     }
     out.write(`</Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`);
     return out.toBuffer();
+  }
+
+  /**
+   * The awsQuery error envelope, as STS answers: `Type` is `Sender` for the caller's mistakes (4xx),
+   * `Receiver` for the service's (5xx), and the request ID follows the error.
+   */
+  private awsQueryError(error: ApiError, requestId: string): Buffer {
+    const type = error.status >= 500 ? 'Receiver' : 'Sender';
+    return Buffer.from(
+      `<ErrorResponse xmlns="${this.model.xmlNamespace}"><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
+        `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`,
+    );
   }
 
   /** The members of a structure without an enclosing element. */

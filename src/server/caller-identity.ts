@@ -26,3 +26,15 @@ export function identifyCaller(
   const account = accessKeyId && ACCOUNT_ID.test(accessKeyId) ? accessKeyId : defaults.account;
   return accessKeyId ? { account, region, accessKeyId } : { account, region };
 }
+
+const HEADER_SERVICE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;
+const QUERY_SERVICE = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/;
+
+/**
+ * The service a SigV4 request was signed for (`ec2`, `sts`: the credential scope's third part),
+ * from the Authorization header or a presigned URL's X-Amz-Credential; undefined when unsigned or
+ * signed the legacy way. It picks which of the services sharing mirrorlite's endpoint answers.
+ */
+export function signingService(authorization: string | undefined, queryCredential: string | undefined): string | undefined {
+  return (authorization && HEADER_SERVICE.exec(authorization)?.[1]) || (queryCredential && QUERY_SERVICE.exec(queryCredential)?.[1]) || undefined;
+}

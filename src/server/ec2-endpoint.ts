@@ -8,7 +8,6 @@ import {
   missingAction,
 } from '../protocol/api-error.js';
 import { InputValidator, type ExtraRules } from '../protocol/input-validator.js';
-import { parseQueryInput } from '../protocol/query-parser.js';
 import type { ServiceModel } from '../protocol/service-model.js';
 import { XmlWriter } from '../protocol/xml-writer.js';
 import type { CallContext, HandlerTable } from '../service/call-context.js';
@@ -17,27 +16,8 @@ import type { Store } from '../state/store.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
 import { buildDispatchTable, type Dispatch } from './dispatch-table.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
+import { callerOf, operationInput, readParameters, type Parameters } from './query-parameters.js';
 import { MAX_KEY_BYTES, ReadCache } from './read-cache.js';
-
-/** Parameters that carry the request's envelope or signature, not operation input. */
-const ENVELOPE_PARAMETERS = new Set([
-  'Action',
-  'Version',
-  'AWSAccessKeyId',
-  'Signature',
-  'SignatureMethod',
-  'SignatureVersion',
-  'SecurityToken',
-  'Timestamp',
-  'Expires',
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-Security-Token',
-  'X-Amz-Signature',
-  'X-Amz-SignedHeaders',
-]);
 
 export interface Ec2EndpointOptions {
   model: ServiceModel;
@@ -96,9 +76,7 @@ export class Ec2Endpoint {
       if (!action) throw missingAction();
       log.action = action;
       const operation = this.resolve(action);
-      const shape = this.options.model.operation(action)!.input?.shape;
-      const input = parseQueryInput(this.options.model, shape, parameters.pairs, ENVELOPE_PARAMETERS);
-      this.validator.validate(shape, input);
+      const input = operationInput(this.options.model, this.validator, action, parameters);
       const output = this.invoke(action as OperationName, operation, input, caller, requestId);
       const members = this.writer.outputMembers(action, output as Record<string, unknown>);
       const sameCaller = cacheKey && cacheKey.caller.account === caller.account && cacheKey.caller.region === caller.region;
@@ -145,12 +123,7 @@ export class Ec2Endpoint {
 
   private identify(request: HttpRequest, parameters: Parameters): Caller {
     const { config } = this.options;
-    return identifyCaller(
-      typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
-      parameters.get('X-Amz-Credential'),
-      parameters.get('AWSAccessKeyId'),
-      { account: config.defaultAccount, region: config.defaultRegion },
-    );
+    return callerOf(request, parameters, { account: config.defaultAccount, region: config.defaultRegion });
   }
 
   private resolve(action: string): Dispatch & { kind: 'handled' } {
@@ -199,29 +172,4 @@ export class Ec2Endpoint {
       log,
     };
   }
-}
-
-/** The request's parameters: the query string, then a form-encoded body. A name given twice is refused. */
-class Parameters {
-  readonly pairs: [string, string][] = [];
-  private readonly envelope = new Map<string, string>();
-
-  add(source: URLSearchParams): void {
-    for (const pair of source) {
-      this.pairs.push(pair);
-      if (ENVELOPE_PARAMETERS.has(pair[0])) this.envelope.set(pair[0], pair[1]);
-    }
-  }
-
-  get(name: string): string | undefined {
-    return this.envelope.get(name);
-  }
-}
-
-function readParameters(request: HttpRequest): Parameters {
-  const parameters = new Parameters();
-  const queryStart = request.url.indexOf('?');
-  if (queryStart >= 0) parameters.add(new URLSearchParams(request.url.slice(queryStart + 1)));
-  if (request.body.length) parameters.add(new URLSearchParams(request.body.toString('utf8')));
-  return parameters;
 }

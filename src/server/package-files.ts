@@ -14,5 +14,7 @@ export const PACKAGE_ROOT = (() => {
 })();
 
 export const MODEL_PATH = join(PACKAGE_ROOT, 'model', 'ec2-model.json');
+/** The STS operations mirrorlite serves (GetCallerIdentity), cut by the same script. */
+export const STS_MODEL_PATH = join(PACKAGE_ROOT, 'model', 'sts-model.json');
 
 export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

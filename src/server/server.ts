@@ -10,9 +10,11 @@ import { adminRoutes } from './admin-routes.js';
 import { Ec2Endpoint } from './ec2-endpoint.js';
 import { createLogger, type LogLevel, type Logger } from './logger.js';
 import { createHttpServer } from './node-adapter.js';
-import { MODEL_PATH, PACKAGE_VERSION } from './package-files.js';
+import { MODEL_PATH, PACKAGE_VERSION, STS_MODEL_PATH } from './package-files.js';
 import { createRouter } from './router.js';
 import { stateExportRoute, stateImportRoute } from './state-routes.js';
+import { StsEndpoint } from './sts-endpoint.js';
+import { stsHandlers } from '../service/security-token.js';
 import { startTrafficPlane } from './traffic-plane.js';
 import type { SinkSpec } from '../dataplane/mirror-output.js';
 
@@ -73,6 +75,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     readOnlyOperations,
     onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
   });
+  // STS's GetCallerIdentity, on the same address: how clients learn the caller's account.
+  const sts = new StsEndpoint({
+    model: ServiceModel.fromFile(STS_MODEL_PATH),
+    handlers: stsHandlers,
+    defaults: { account: config.defaultAccount, region: config.defaultRegion },
+    logParameters: logger.isLevelEnabled('debug'),
+    onUnexpectedError: (error, fields) => logger.error({ err: error, ...fields }, 'unexpected error'),
+  });
   const traffic = await startTrafficPlane({
     store,
     logger,
@@ -81,7 +91,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.vxlanSinks ? { vxlanSinks: options.vxlanSinks } : {}),
   });
-  const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store), ...traffic.routes]);
+  const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store), ...traffic.routes], sts);
   const server = createHttpServer({
     router,
     endpoint,

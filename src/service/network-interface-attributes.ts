@@ -1,5 +1,5 @@
-import type { ModifyNetworkInterfaceAttributeRequest } from '../../model/ec2-types.js';
-import { invalidValueFor } from '../protocol/api-error.js';
+import type { DescribeNetworkInterfaceAttributeResult, ModifyNetworkInterfaceAttributeRequest, NetworkInterfaceAttribute } from '../../model/ec2-types.js';
+import { invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord } from '../state/records.js';
@@ -16,6 +16,10 @@ import { attributeBoolean, maxLength, notSupported, oneAttribute } from './rule-
  * (description, source_dest_check, security_groups, enable_primary_ipv6) and the connection
  * tracking timeouts. An interface is never attached to an instance here, so attachments, public
  * addresses and ENA Express are refused as not supported.
+ *
+ * DescribeNetworkInterfaceAttribute answers one attribute of the `Attribute` enum, and
+ * ResetNetworkInterfaceAttribute resets the one attribute EC2 lets it reset, SourceDestCheck, to
+ * true: what appliance set-up scripts check and undo.
  */
 
 /** The attributes mirrorlite changes, in the model's order. */
@@ -61,8 +65,48 @@ const modifyNetworkInterfaceAttribute: Handler<'ModifyNetworkInterfaceAttribute'
   return {};
 };
 
+/**
+ * "You can specify only one attribute at a time": the interface's ID and that attribute. The enum
+ * makes a second one impossible; no attribute at all is MissingParameter (decided: EC2 documents no
+ * error for it). An interface is never attached here, so `attachment` answers no Attachment, and
+ * `associatePublicIpAddress` false: no public address is ever associated.
+ */
+function describedAttribute(eni: NetworkInterfaceRecord, attribute: NetworkInterfaceAttribute): DescribeNetworkInterfaceAttributeResult {
+  const NetworkInterfaceId = eni.NetworkInterfaceId;
+  switch (attribute) {
+    case 'description':
+      return { NetworkInterfaceId, Description: { Value: eni.Description ?? '' } };
+    case 'groupSet':
+      return { NetworkInterfaceId, Groups: eni.Groups ?? [] };
+    case 'sourceDestCheck':
+      return { NetworkInterfaceId, SourceDestCheck: { Value: eni.SourceDestCheck ?? true } };
+    case 'attachment':
+      return { NetworkInterfaceId, ...(eni.Attachment ? { Attachment: eni.Attachment } : {}) };
+    case 'associatePublicIpAddress':
+      return { NetworkInterfaceId, AssociatePublicIpAddress: false };
+  }
+}
+
+const describeNetworkInterfaceAttribute: Handler<'DescribeNetworkInterfaceAttribute'> = (input, { partition }) => {
+  const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
+  return describedAttribute(eni, input.Attribute!);
+};
+
+/**
+ * "Resets a network interface attribute": SourceDestCheck, the only one the API has, "to true"; its
+ * value is ignored, as EC2's model types it as a bare string. Without it there is nothing to reset:
+ * MissingParameter (decided, as for Describe).
+ */
+const resetNetworkInterfaceAttribute: Handler<'ResetNetworkInterfaceAttribute'> = (input, { partition }) => {
+  const eni = existing(partition.networkInterfaces, 'network-interface', input.NetworkInterfaceId);
+  if (eni.SourceDestCheck !== true) partition.networkInterfaces.put({ ...eni, SourceDestCheck: true });
+  return {};
+};
+
 export const networkInterfaceAttributeHandlers: HandlerTable = {
   ModifyNetworkInterfaceAttribute: modifyNetworkInterfaceAttribute,
+  DescribeNetworkInterfaceAttribute: describeNetworkInterfaceAttribute,
+  ResetNetworkInterfaceAttribute: resetNetworkInterfaceAttribute,
 };
 
 export const networkInterfaceAttributeRules: ExtraRules = {
@@ -76,5 +120,11 @@ export const networkInterfaceAttributeRules: ExtraRules = {
   },
   structures: {
     ModifyNetworkInterfaceAttributeRequest: (input) => void oneAttribute(input, ATTRIBUTES),
+    DescribeNetworkInterfaceAttributeRequest: (input) => {
+      if (input.Attribute === undefined) throw missingParameter('Attribute');
+    },
+    ResetNetworkInterfaceAttributeRequest: (input) => {
+      if (input.SourceDestCheck === undefined) throw missingParameter('SourceDestCheck');
+    },
   },
 };

@@ -1,4 +1,5 @@
 import type { OperationName } from '../../model/ec2-types.js';
+import { AVAILABILITY_ZONE_FILTERS, availabilityZoneHandlers } from './availability-zones.js';
 import type { HandlerTable } from './call-context.js';
 import { networkInterfaceAddressHandlers } from './network-interface-addresses.js';
 import { networkInterfaceAttributeHandlers } from './network-interface-attributes.js';
@@ -25,6 +26,7 @@ export const handlers: HandlerTable = {
   ...securityGroupRuleHandlers,
   ...subnetHandlers,
   ...subnetAttributeHandlers,
+  ...availabilityZoneHandlers,
   ...networkInterfaceHandlers,
   ...networkInterfaceAttributeHandlers,
   ...networkInterfaceAddressHandlers,
@@ -43,6 +45,7 @@ export const describeFilterNames: Readonly<Record<string, readonly string[]>> = 
   DescribeSecurityGroups: Object.keys(SECURITY_GROUP_FILTERS),
   DescribeSecurityGroupRules: Object.keys(SECURITY_GROUP_RULE_FILTERS),
   DescribeSubnets: Object.keys(SUBNET_FILTERS),
+  DescribeAvailabilityZones: Object.keys(AVAILABILITY_ZONE_FILTERS),
   DescribeNetworkInterfaces: Object.keys(NETWORK_INTERFACE_FILTERS),
   DescribeTrafficMirrorFilters: Object.keys(TRAFFIC_MIRROR_FILTER_FILTERS),
   DescribeTrafficMirrorFilterRules: Object.keys(TRAFFIC_MIRROR_FILTER_RULE_FILTERS),

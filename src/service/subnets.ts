@@ -24,6 +24,7 @@ import {
 } from './errors.js';
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
+import { arnPartition, zonesOf, type Zone } from './regions.js';
 import { cidrBlock } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';
 import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
@@ -34,35 +35,10 @@ import { vpcIpv6Block } from './vpcs.js';
  * theirs. How many addresses are still free is derived from the interfaces, never stored.
  */
 
-/** Each region has zones `<region>a` to `<region>f`. */
-const ZONE_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
-
-/** Region words that AZ IDs shorten to two letters; every other word shortens to its first letter. */
-const COMPOUND_DIRECTIONS: Record<string, string> = { northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
-
 /**
- * AZ IDs in AWS's documented shape, `use1-az1` for us-east-1: the region's country code, one or two
- * letters per direction word, its number. AWS maps zone names to IDs differently per account;
- * mirrorlite maps them the same way everywhere: zone `a` is `az1`, `b` is `az2` and so on.
+ * The zone a CreateSubnet names by name or ID (both must then agree), or the region's first; the
+ * region's zones are regions.ts's, the ones DescribeAvailabilityZones lists.
  */
-function zoneIdPrefix(region: string): string {
-  return region
-    .split('-')
-    .map((word, i) => (i === 0 || /^\d+$/.test(word) ? word : (COMPOUND_DIRECTIONS[word] ?? word[0])))
-    .join('');
-}
-
-interface Zone {
-  AvailabilityZone: string;
-  AvailabilityZoneId: string;
-}
-
-function zonesOf(region: string): Zone[] {
-  const prefix = zoneIdPrefix(region);
-  return ZONE_LETTERS.map((letter, i) => ({ AvailabilityZone: `${region}${letter}`, AvailabilityZoneId: `${prefix}-az${i + 1}` }));
-}
-
-/** The zone a CreateSubnet names by name or ID (both must then agree), or the region's first. */
 function zoneFor(input: CreateSubnetRequest, region: string): Zone {
   const zones = zonesOf(region);
   const refuse = (parameter: string, value: string, valid: string[]) =>
@@ -77,12 +53,6 @@ function zoneFor(input: CreateSubnetRequest, region: string): Zone {
     throw invalidParameterCombination(`The Availability Zone ${byName.AvailabilityZone} does not have the ID ${byId.AvailabilityZoneId}.`);
   }
   return byName ?? byId ?? zones[0]!;
-}
-
-function arnPartition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 export function interfacesIn(partition: Partition, subnetId: string): Iterable<NetworkInterfaceRecord> {

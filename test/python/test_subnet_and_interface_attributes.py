@@ -112,3 +112,65 @@ def test_interface_attribute_errors(server, ec2, eni):
     assert_error("InvalidParameter", ec2.modify_network_interface_attribute, NetworkInterfaceId=eni_id, Groups=[other_group["GroupId"]])
     assert_error("DryRunOperation", ec2.modify_network_interface_attribute, NetworkInterfaceId=eni_id, SourceDestCheck={"Value": False}, DryRun=True, status=412)
     assert interface(ec2, eni_id) == eni
+
+
+# --- DescribeNetworkInterfaceAttribute and ResetNetworkInterfaceAttribute ---
+
+
+def test_each_interface_attribute_is_described_alone(ec2, eni):
+    eni_id = eni["NetworkInterfaceId"]
+    ids = ec2.create_security_group(GroupName="ids", Description="ids", VpcId=eni["VpcId"])["GroupId"]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=[eni["Groups"][0]["GroupId"], ids])
+
+    def attribute(name):
+        answer = ec2.describe_network_interface_attribute(NetworkInterfaceId=eni_id, Attribute=name)
+        answer.pop("ResponseMetadata")
+        return answer
+
+    assert attribute("description") == {"NetworkInterfaceId": eni_id, "Description": {"Value": "before"}}
+    assert attribute("groupSet") == {"NetworkInterfaceId": eni_id, "Groups": [eni["Groups"][0], {"GroupId": ids, "GroupName": "ids"}]}
+    assert attribute("sourceDestCheck") == {"NetworkInterfaceId": eni_id, "SourceDestCheck": {"Value": True}}
+    # Never attached to an instance here, never given a public address.
+    assert attribute("attachment") == {"NetworkInterfaceId": eni_id}
+    assert attribute("associatePublicIpAddress") == {"NetworkInterfaceId": eni_id, "AssociatePublicIpAddress": False}
+
+
+def test_reset_source_dest_check_and_read_it_back(ec2, eni):
+    eni_id = eni["NetworkInterfaceId"]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, SourceDestCheck={"Value": False})
+    check = lambda: ec2.describe_network_interface_attribute(NetworkInterfaceId=eni_id, Attribute="sourceDestCheck")["SourceDestCheck"]
+    assert check() == {"Value": False}
+    # DryRun resets nothing.
+    assert_error("DryRunOperation", ec2.reset_network_interface_attribute, NetworkInterfaceId=eni_id, SourceDestCheck="true", DryRun=True, status=412)
+    assert check() == {"Value": False}
+    # "Resets the value to true", whatever the (string) value given.
+    ec2.reset_network_interface_attribute(NetworkInterfaceId=eni_id, SourceDestCheck="false")
+    assert check() == {"Value": True}
+    assert interface(ec2, eni_id) == eni
+    ec2.reset_network_interface_attribute(NetworkInterfaceId=eni_id, SourceDestCheck="true")
+    assert interface(ec2, eni_id) == eni
+
+
+def test_the_resource_api_describes_and_resets_attributes(server, account, eni):
+    import boto3
+    resource = boto3.resource("ec2", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id=account, aws_secret_access_key="x")
+    nic = resource.NetworkInterface(eni["NetworkInterfaceId"])
+    nic.modify_attribute(SourceDestCheck={"Value": False})
+    assert nic.describe_attribute(Attribute="sourceDestCheck")["SourceDestCheck"] == {"Value": False}
+    nic.reset_attribute(SourceDestCheck="true")
+    assert nic.describe_attribute(Attribute="sourceDestCheck")["SourceDestCheck"] == {"Value": True}
+    assert nic.describe_attribute(Attribute="description")["Description"] == {"Value": "before"}
+
+
+def test_describe_and_reset_attribute_errors(server, ec2, eni):
+    eni_id = eni["NetworkInterfaceId"]
+    for call, kwargs in [(ec2.describe_network_interface_attribute, {"Attribute": "description"}),
+                         (ec2.reset_network_interface_attribute, {"SourceDestCheck": "true"})]:
+        assert_error("InvalidNetworkInterfaceID.NotFound", call, NetworkInterfaceId="eni-0123456789abcdef0", **kwargs)
+        assert_error("InvalidNetworkInterfaceId.Malformed", call, NetworkInterfaceId="nic", **kwargs)
+        # Another account's interface does not exist for the caller.
+        assert_error("InvalidNetworkInterfaceID.NotFound", getattr(server.client(), call.__name__), NetworkInterfaceId=eni_id, **kwargs)
+    assert_error("MissingParameter", ec2.describe_network_interface_attribute, NetworkInterfaceId=eni_id, message="Attribute")
+    assert_error("MissingParameter", ec2.reset_network_interface_attribute, NetworkInterfaceId=eni_id, message="SourceDestCheck")
+    assert_error("MissingParameter", ec2.describe_network_interface_attribute, NetworkInterfaceId="", Attribute="description")
+    assert_error("DryRunOperation", ec2.describe_network_interface_attribute, NetworkInterfaceId=eni_id, Attribute="groupSet", DryRun=True, status=412)

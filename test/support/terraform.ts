@@ -14,7 +14,10 @@ export const terraformMissing =
   (spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0 || !existsSync(PLUGIN_DIR)) &&
   `terraform or its AWS provider (${PLUGIN_DIR}) is not installed`;
 
-/** The `terraform` block, an `endpoint` variable and the provider, for one account. */
+/**
+ * The `terraform` block, an `endpoint` variable and the provider, for one account: as the README
+ * writes it, EC2 and STS on the server, so the provider learns the account from GetCallerIdentity.
+ */
 export function providerFor(account: string): string {
   return `
 terraform {
@@ -28,11 +31,11 @@ provider "aws" {
   access_key                  = "${account}"
   secret_key                  = "secret"
   skip_credentials_validation = true
-  skip_requesting_account_id  = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
   endpoints {
     ec2 = var.endpoint
+    sts = var.endpoint
   }
 }
 `;
