@@ -46,6 +46,14 @@ export const OPERATIONS = [
   'DeleteVpc',
   'DescribeVpcAttribute',
   'ModifyVpcAttribute',
+  // A VPC's further blocks (a secondary IPv4 block, the Amazon-provided IPv6 /56) and a subnet's IPv6
+  // /64, added and removed after creation: Terraform's aws_vpc assign_generated_ipv6_cidr_block and
+  // aws_subnet ipv6_cidr_block changed in place, aws_vpc_ipv4_cidr_block_association and
+  // aws_vpc_ipv6_cidr_block_association.
+  'AssociateVpcCidrBlock',
+  'DisassociateVpcCidrBlock',
+  'AssociateSubnetCidrBlock',
+  'DisassociateSubnetCidrBlock',
   // What Terraform's aws_vpc reads of every VPC: its main route table and default network ACL
   // (read-only views, see src/service/vpc-defaults.ts), and its security groups.
   'DescribeRouteTables',

@@ -34,6 +34,37 @@ export interface AssignedPrivateIpAddress {
   PrivateIpAddress?: string;
 }
 
+export interface AssociateSubnetCidrBlockRequest {
+  Ipv6IpamPoolId?: string;
+  Ipv6NetmaskLength?: number;
+  SubnetId: string;
+  Ipv6CidrBlock?: string;
+}
+
+export interface AssociateSubnetCidrBlockResult {
+  Ipv6CidrBlockAssociation?: SubnetIpv6CidrBlockAssociation;
+  SubnetId?: string;
+}
+
+export interface AssociateVpcCidrBlockRequest {
+  CidrBlock?: string;
+  Ipv6CidrBlockNetworkBorderGroup?: string;
+  Ipv6Pool?: string;
+  Ipv6CidrBlock?: string;
+  Ipv4IpamPoolId?: string;
+  Ipv4NetmaskLength?: number;
+  Ipv6IpamPoolId?: string;
+  Ipv6NetmaskLength?: number;
+  VpcId: string;
+  AmazonProvidedIpv6CidrBlock?: boolean;
+}
+
+export interface AssociateVpcCidrBlockResult {
+  Ipv6CidrBlockAssociation?: VpcIpv6CidrBlockAssociation;
+  CidrBlockAssociation?: VpcCidrBlockAssociation;
+  VpcId?: string;
+}
+
 export interface AttachmentEnaSrdSpecification {
   EnaSrdEnabled?: boolean;
   EnaSrdUdpSpecification?: AttachmentEnaSrdUdpSpecification;
@@ -558,6 +589,25 @@ export interface DescribeVpcsRequest {
 export interface DescribeVpcsResult {
   NextToken?: string;
   Vpcs?: Vpc[];
+}
+
+export interface DisassociateSubnetCidrBlockRequest {
+  AssociationId: string;
+}
+
+export interface DisassociateSubnetCidrBlockResult {
+  Ipv6CidrBlockAssociation?: SubnetIpv6CidrBlockAssociation;
+  SubnetId?: string;
+}
+
+export interface DisassociateVpcCidrBlockRequest {
+  AssociationId: string;
+}
+
+export interface DisassociateVpcCidrBlockResult {
+  Ipv6CidrBlockAssociation?: VpcIpv6CidrBlockAssociation;
+  CidrBlockAssociation?: VpcCidrBlockAssociation;
+  VpcId?: string;
 }
 
 export interface EnaSrdSpecification {
@@ -1326,6 +1376,8 @@ export type VpcState = "pending" | "available";
 export interface Operations {
   AssignIpv6Addresses: { input: AssignIpv6AddressesRequest; output: AssignIpv6AddressesResult };
   AssignPrivateIpAddresses: { input: AssignPrivateIpAddressesRequest; output: AssignPrivateIpAddressesResult };
+  AssociateSubnetCidrBlock: { input: AssociateSubnetCidrBlockRequest; output: AssociateSubnetCidrBlockResult };
+  AssociateVpcCidrBlock: { input: AssociateVpcCidrBlockRequest; output: AssociateVpcCidrBlockResult };
   AuthorizeSecurityGroupEgress: { input: AuthorizeSecurityGroupEgressRequest; output: AuthorizeSecurityGroupEgressResult };
   AuthorizeSecurityGroupIngress: { input: AuthorizeSecurityGroupIngressRequest; output: AuthorizeSecurityGroupIngressResult };
   CreateNetworkInterface: { input: CreateNetworkInterfaceRequest; output: CreateNetworkInterfaceResult };
@@ -1361,6 +1413,8 @@ export interface Operations {
   DescribeTrafficMirrorTargets: { input: DescribeTrafficMirrorTargetsRequest; output: DescribeTrafficMirrorTargetsResult };
   DescribeVpcAttribute: { input: DescribeVpcAttributeRequest; output: DescribeVpcAttributeResult };
   DescribeVpcs: { input: DescribeVpcsRequest; output: DescribeVpcsResult };
+  DisassociateSubnetCidrBlock: { input: DisassociateSubnetCidrBlockRequest; output: DisassociateSubnetCidrBlockResult };
+  DisassociateVpcCidrBlock: { input: DisassociateVpcCidrBlockRequest; output: DisassociateVpcCidrBlockResult };
   ModifyNetworkInterfaceAttribute: { input: ModifyNetworkInterfaceAttributeRequest; output: Record<string, never> };
   ModifySecurityGroupRules: { input: ModifySecurityGroupRulesRequest; output: ModifySecurityGroupRulesResult };
   ModifySubnetAttribute: { input: ModifySubnetAttributeRequest; output: Record<string, never> };

@@ -293,3 +293,42 @@ export const permissionNotFound = () =>
 
 export const rulesPerSecurityGroupLimitExceeded = () =>
   new ApiError('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+
+// --- CIDR block associations ---
+// Codes and messages quoted from EC2 output found in public transcripts, except those marked "decided".
+
+export const vpcCidrAssociationNotFound = (id: string) =>
+  new ApiError('InvalidVpcCidrBlockAssociationID.NotFound', `The vpc CIDR block association ID '${id}' does not exist`);
+
+export const subnetCidrAssociationNotFound = (id: string) =>
+  new ApiError('InvalidSubnetCidrBlockAssociationID.NotFound', `The subnet CIDR block with association ID '${id}' does not exist`);
+
+export const primaryCidrBlock = (id: string) =>
+  new ApiError(
+    'OperationNotPermitted',
+    `The vpc CIDR block with association ID ${id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`,
+  );
+
+/** A VPC block that subnets still take theirs from (IPv4 block, or IPv6 block with subnet /64s in it). */
+export const vpcCidrBlockInUse = (vpcId: string, cidr: string) =>
+  new ApiError('InvalidCidrBlock.InUse', `The vpc ${vpcId} currently has a subnet within CIDR block ${cidr}`);
+
+export const subnetCidrBlockInUse = (associationId: string, reason: string) =>
+  new ApiError('InvalidCidrBlock.InUse', `The subnet IPv6 CIDR block with association ID ${associationId} may not be disassociated, because ${reason}.`);
+
+export const cidrLimitExceeded = (networkId: string, limit: number, family = '') =>
+  new ApiError('CidrLimitExceeded', `This network '${networkId}' has met its maximum number of allowed ${family}CIDRs: ${limit}`);
+
+/**
+ * A secondary IPv4 block in a range the primary block's range does not permit. Confirmed, two lines
+ * and all, by AWS CLI output quoted in public write-ups of AssociateVpcCidrBlock.
+ */
+export const restrictedVpcCidr = (cidr: string) =>
+  new ApiError(
+    'InvalidVpc.Range',
+    `The CIDR '${cidr}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR.\nFor additional restrictions, see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html`,
+  );
+
+/** Decided: the code EC2 gives blocks it refuses, worded for an overlap. */
+export const overlappingVpcCidr = (cidr: string, other: string) =>
+  new ApiError('InvalidVpc.Range', `The CIDR '${cidr}' overlaps with the CIDR block ${other} already associated with the VPC.`);

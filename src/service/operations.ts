@@ -1,4 +1,5 @@
 import type { OperationName } from '../../model/ec2-types.js';
+import { cidrAssociationHandlers } from './cidr-associations.js';
 import { AVAILABILITY_ZONE_FILTERS, availabilityZoneHandlers } from './availability-zones.js';
 import type { HandlerTable } from './call-context.js';
 import { networkInterfaceAddressHandlers } from './network-interface-addresses.js';
@@ -21,6 +22,7 @@ import { VPC_FILTERS, vpcHandlers } from './vpcs.js';
 export const handlers: HandlerTable = {
   ...vpcHandlers,
   ...vpcAttributeHandlers,
+  ...cidrAssociationHandlers,
   ...vpcDefaultHandlers,
   ...securityGroupHandlers,
   ...securityGroupRuleHandlers,

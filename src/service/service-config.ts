@@ -18,6 +18,8 @@ export interface Quotas {
   securityGroupsPerRegion: number;
   /** "Inbound or outbound rules per security group", each direction and address family on its own. */
   rulesPerSecurityGroup: number;
+  /** "IPv4 CIDR blocks per VPC", the primary one included (AssociateVpcCidrBlock's CidrLimitExceeded). */
+  ipv4CidrBlocksPerVpc: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
@@ -30,6 +32,7 @@ export const DEFAULT_QUOTAS: Quotas = {
   tagsPerResource: 50,
   securityGroupsPerRegion: 2500,
   rulesPerSecurityGroup: 60,
+  ipv4CidrBlocksPerVpc: 5,
 };
 
 /** Quota names as the command line spells them: `sessions-per-interface` → sessionsPerInterface. */

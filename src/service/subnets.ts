@@ -1,6 +1,6 @@
 import type { CreateSubnetRequest, Subnet, SubnetIpv6CidrBlockAssociation } from '../../model/ec2-types.js';
 import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
-import type { ExtraRules } from '../protocol/input-validator.js';
+import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
 import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, SubnetRecord, VpcRecord } from '../state/records.js';
 import {
@@ -25,10 +25,9 @@ import {
 import { newId } from './ids.js';
 import { existing } from './lookups.js';
 import { arnPartition, zonesOf, type Zone } from './regions.js';
-import { cidrBlock } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';
-import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
-import { vpcIpv6Block } from './vpcs.js';
+import { cidrBlock, ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
+import { vpcIpv4Blocks, vpcIpv6Block } from './vpcs.js';
 
 /**
  * Subnets: a block of a VPC's addresses in one Availability Zone, from which network interfaces take
@@ -93,7 +92,7 @@ function present(subnet: SubnetView): Subnet {
 }
 
 /** A subnet's IPv6 /64: inside its VPC's /56, overlapping no other subnet of the VPC. */
-function ipv6Association(requested: string, vpc: VpcRecord, siblings: readonly SubnetRecord[]): SubnetIpv6CidrBlockAssociation {
+export function ipv6Association(requested: string, vpc: VpcRecord, siblings: readonly SubnetRecord[]): SubnetIpv6CidrBlockAssociation {
   const vpcBlock = vpcIpv6Block(vpc);
   if (!vpcBlock) {
     throw invalidParameterValue(`The VPC '${vpc.VpcId}' has no IPv6 CIDR block, so its subnets cannot have one: Ipv6CidrBlock (${requested}) is invalid.`);
@@ -119,7 +118,8 @@ const createSubnet: Handler<'CreateSubnet'> = (input, context) => {
   const vpc = existing(partition.vpcs, 'vpc', input.VpcId);
   const zone = zoneFor(input, region);
   const cidr = parseIpv4Cidr(input.CidrBlock!)!;
-  if (!cidrWithin(cidr, parseIpv4Cidr(vpc.CidrBlock)!)) throw invalidSubnetRange(input.CidrBlock!);
+  // Inside one of the VPC's associated IPv4 blocks, the primary or a secondary one.
+  if (!vpcIpv4Blocks(vpc).some((block) => cidrWithin(cidr, parseIpv4Cidr(block)!))) throw invalidSubnetRange(input.CidrBlock!);
   const CidrBlock = canonicalCidr(input.CidrBlock!);
   const siblings = [...partition.subnets.pick(partition.subnetsByVpc.ids(vpc.VpcId))];
   if (siblings.some((sibling) => cidrsOverlap(cidr, parseIpv4Cidr(sibling.CidrBlock)!))) throw subnetConflict(CidrBlock);
@@ -222,15 +222,18 @@ export const subnetHandlers: HandlerTable = {
   DeleteSubnet: deleteSubnet,
 };
 
+/** A subnet's IPv6 block, on CreateSubnet and AssociateSubnetCidrBlock: an IPv6 CIDR, and a /64. */
+export const subnetIpv6CidrBlock: MemberRule = (value, path, input) => {
+  cidrBlock(6)(value, path, input);
+  if (parseIpv6Cidr(value as string)!.prefixLength !== SUBNET_IPV6_PREFIX) {
+    throw invalidValueFor(path, value, `The IPv6 CIDR block of a subnet must be a /${SUBNET_IPV6_PREFIX}.`);
+  }
+};
+
 export const subnetRules: ExtraRules = {
   members: {
     'CreateSubnetRequest.CidrBlock': ipv4BlockOfAllowedSize(invalidSubnetRange),
-    'CreateSubnetRequest.Ipv6CidrBlock': (value, path, input) => {
-      cidrBlock(6)(value, path, input);
-      if (parseIpv6Cidr(value as string)!.prefixLength !== SUBNET_IPV6_PREFIX) {
-        throw invalidValueFor(path, value, `The IPv6 CIDR block of a subnet must be a /${SUBNET_IPV6_PREFIX}.`);
-      }
-    },
+    'CreateSubnetRequest.Ipv6CidrBlock': subnetIpv6CidrBlock,
     // An IPv6-only subnet would give interfaces no IPv4 address, which mirroring's outer headers need.
     'CreateSubnetRequest.Ipv6Native': notSupported,
     'CreateSubnetRequest.OutpostArn': notSupported,

@@ -1,4 +1,5 @@
 import type { ExtraRules } from '../protocol/input-validator.js';
+import { cidrAssociationRules } from './cidr-associations.js';
 import { commonRules } from './common-rules.js';
 import { networkInterfaceAddressRules } from './network-interface-addresses.js';
 import { networkInterfaceAttributeRules } from './network-interface-attributes.js';
@@ -22,6 +23,7 @@ export const validationRules: ExtraRules = merge([
   commonRules,
   vpcRules,
   vpcAttributeRules,
+  cidrAssociationRules,
   securityGroupRules,
   subnetRules,
   subnetAttributeRules,

@@ -5,7 +5,7 @@ import type { Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, matchesNothing, type DescribeSource, type FilterTable } from './describe-engine.js';
 import type { ResourceKind } from './errors.js';
 import { derivedId, type IdKind } from './ids.js';
-import { vpcIpv6Block } from './vpcs.js';
+import { vpcIpv4Blocks, vpcIpv6Block } from './vpcs.js';
 
 /**
  * What every VPC comes with: a main route table and a default network ACL (and a default security
@@ -22,7 +22,8 @@ import { vpcIpv6Block } from './vpcs.js';
 
 function mainRouteTable(vpc: VpcRecord): RouteTable {
   const RouteTableId = derivedId('route-table', vpc.VpcId);
-  const Routes: Route[] = [{ DestinationCidrBlock: vpc.CidrBlock, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }];
+  // A local route for each associated IPv4 block, the primary one first, as EC2 adds one per block.
+  const Routes: Route[] = vpcIpv4Blocks(vpc).map((block) => ({ DestinationCidrBlock: block, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }));
   const ipv6 = vpcIpv6Block(vpc);
   if (ipv6 !== undefined) Routes.push({ DestinationIpv6CidrBlock: ipv6, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' });
   return {

@@ -55,7 +55,17 @@ function defaultDhcpOptionsId({ account, region }: CallContext): string {
   return derivedId('dhcp-options', `${account}/${region}`);
 }
 
-function amazonProvidedIpv6Block(partition: Partition, region: string): VpcIpv6CidrBlockAssociation {
+/**
+ * The VPC's IPv4 blocks that subnets may take theirs from: the primary one and every secondary one
+ * AssociateVpcCidrBlock added (a disassociated block leaves the set at once, see cidr-associations.ts).
+ */
+export function vpcIpv4Blocks(vpc: VpcRecord): string[] {
+  const blocks = (vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlock && a.CidrBlockState?.State === 'associated').map((a) => a.CidrBlock!);
+  return blocks.length > 0 ? blocks : [vpc.CidrBlock];
+}
+
+/** A new Amazon-provided /56, distinct from every other VPC's of the account and region. */
+export function amazonProvidedIpv6Block(partition: Partition, region: string): VpcIpv6CidrBlockAssociation {
   const taken = new Set([...partition.vpcs.values()].map(vpcIpv6Block));
   return {
     AssociationId: newId('vpc-cidr-assoc'),
@@ -68,12 +78,16 @@ function amazonProvidedIpv6Block(partition: Partition, region: string): VpcIpv6C
   };
 }
 
+/** mirrorlite has no Local Zones: the only network border group is the region itself. */
+export function checkNetworkBorderGroup(group: string | undefined, region: string): void {
+  if (group !== undefined && group !== region) {
+    throw invalidValueFor('Ipv6CidrBlockNetworkBorderGroup', group, `The only network border group here is ${region}.`);
+  }
+}
+
 const createVpc: Handler<'CreateVpc'> = (input, context) => {
   const { partition, region } = context;
-  // mirrorlite has no Local Zones: the only network border group is the region itself.
-  if (input.Ipv6CidrBlockNetworkBorderGroup !== undefined && input.Ipv6CidrBlockNetworkBorderGroup !== region) {
-    throw invalidValueFor('Ipv6CidrBlockNetworkBorderGroup', input.Ipv6CidrBlockNetworkBorderGroup, `The only network border group here is ${region}.`);
-  }
+  checkNetworkBorderGroup(input.Ipv6CidrBlockNetworkBorderGroup, region);
   const VpcId = newId('vpc', (id) => partition.vpcs.has(id));
   const CidrBlock = canonicalCidr(input.CidrBlock!);
   const vpc = partition.vpcs.put({
