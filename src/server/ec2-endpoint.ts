@@ -14,7 +14,7 @@ import type { CallContext, HandlerTable } from '../service/call-context.js';
 import type { ServiceConfig } from '../service/service-config.js';
 import type { Store } from '../state/store.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
-import { buildDispatchTable, type Dispatch } from './dispatch-table.js';
+import { buildDispatchTable, otherOperationsOf, type Dispatch } from './dispatch-table.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
 import { callerOf, operationInput, readParameters, type Parameters } from './query-parameters.js';
 import { MAX_KEY_BYTES, ReadCache } from './read-cache.js';
@@ -54,8 +54,7 @@ export class Ec2Endpoint {
     this.dispatch = buildDispatchTable(options.model, options.handlers, options.notImplemented);
     this.validator = new InputValidator(options.model, options.validationRules);
     this.writer = new XmlWriter(options.model);
-    const metadata = options.model.document.metadata as { mirrorlite?: { otherOperations?: string[] } };
-    this.otherOperations = new Set(metadata.mirrorlite?.otherOperations ?? []);
+    this.otherOperations = otherOperationsOf(options.model);
   }
 
   handle(request: HttpRequest): RoutedResponse {

@@ -7,6 +7,7 @@ import { XmlWriter } from '../protocol/xml-writer.js';
 import type { StsHandler, StsHandlerTable } from '../service/security-token.js';
 import { signingService } from './caller-identity.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
+import { buildDispatchTable, otherOperationsOf, type Dispatch } from './dispatch-table.js';
 import { callerOf, operationInput, readParameters } from './query-parameters.js';
 
 /** The STS API version, which every STS Query request carries. */
@@ -53,21 +54,16 @@ export interface StsEndpointOptions {
  * `<ErrorResponse>`). STS keeps no state, so there is no store, transaction or DryRun here.
  */
 export class StsEndpoint {
+  private readonly dispatch: ReadonlyMap<string, Dispatch<StsHandler<OperationName>>>;
   private readonly validator: InputValidator;
   private readonly writer: XmlWriter;
   private readonly otherOperations: ReadonlySet<string>;
 
   constructor(private readonly options: StsEndpointOptions) {
-    const served = new Set(Object.keys(options.handlers));
-    const missing = options.model.operationNames.filter((name) => !served.has(name));
-    const unknown = [...served].filter((name) => !options.model.operation(name));
-    if (missing.length || unknown.length) {
-      throw new Error(`STS: operations without a handler: ${missing.join(', ') || 'none'}; handlers the model lacks: ${unknown.join(', ') || 'none'}`);
-    }
+    this.dispatch = buildDispatchTable<StsHandler<OperationName>>(options.model, options.handlers, []);
     this.validator = new InputValidator(options.model);
     this.writer = new XmlWriter(options.model);
-    const metadata = options.model.document.metadata as { mirrorlite?: { otherOperations?: string[] } };
-    this.otherOperations = new Set(metadata.mirrorlite?.otherOperations ?? []);
+    this.otherOperations = otherOperationsOf(options.model);
   }
 
   handle(request: HttpRequest): RoutedResponse {
@@ -100,8 +96,8 @@ export class StsEndpoint {
    * other name, in STS's words ("Could not find operation … for version 2011-06-15").
    */
   private resolve(action: string): StsHandler<OperationName> {
-    const handler = Object.hasOwn(this.options.handlers, action) ? this.options.handlers[action as OperationName] : undefined;
-    if (handler) return handler;
+    const dispatch = this.dispatch.get(action);
+    if (dispatch?.kind === 'handled') return dispatch.handler;
     if (this.otherOperations.has(action)) throw new ApiError('InvalidAction', `The action ${action} is not supported by mirrorlite.`);
     throw new ApiError('InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
   }
