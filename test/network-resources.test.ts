@@ -1,6 +1,8 @@
 // VPCs, subnets, security groups and network interfaces end to end, through the AWS CLI v1 and v2
 // and the SDK v3.
 import {
+  AssociateSubnetCidrBlockCommand,
+  AssociateVpcCidrBlockCommand,
   AuthorizeSecurityGroupEgressCommand,
   CreateNetworkInterfaceCommand,
   CreateSecurityGroupCommand,
@@ -10,11 +12,17 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeNetworkInterfaceAttributeCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  DisassociateSubnetCidrBlockCommand,
+  DisassociateVpcCidrBlockCommand,
   EC2ServiceException,
+  ModifyNetworkInterfaceAttributeCommand,
+  ResetNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -171,5 +179,31 @@ describe('a VPC, subnet and network interface round trip', () => {
     await assert.rejects(ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId })), {
       name: 'InvalidNetworkInterfaceID.NotFound',
     });
+  });
+
+  test('@aws-sdk/client-ec2: zones, IPv6 added to a VPC and a subnet in place, interface attributes', async () => {
+    const ec2 = sdkClient(server.url, { accessKeyId: '210000000004', region: 'us-west-1' });
+    const { AvailabilityZones } = await ec2.send(new DescribeAvailabilityZonesCommand({}));
+    assert.deepEqual(AvailabilityZones!.map((zone) => [zone.ZoneName, zone.State]), [['us-west-1b', 'available'], ['us-west-1c', 'available']]);
+    const { Vpc: vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }));
+    const { Subnet: subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpc!.VpcId, CidrBlock: '10.40.1.0/24', AvailabilityZone: 'us-west-1c' }));
+    const { Ipv6CidrBlockAssociation: vpcBlock } = await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc!.VpcId, AmazonProvidedIpv6CidrBlock: true }));
+    assert.equal(vpcBlock!.Ipv6CidrBlockState!.State, 'associated');
+    assert.match(vpcBlock!.Ipv6CidrBlock!, /::\/56$/);
+    const subnetCidr = vpcBlock!.Ipv6CidrBlock!.replace('::/56', '::/64');
+    const { Ipv6CidrBlockAssociation: subnetBlock } = await ec2.send(new AssociateSubnetCidrBlockCommand({ SubnetId: subnet!.SubnetId, Ipv6CidrBlock: subnetCidr }));
+    assert.equal(subnetBlock!.Ipv6CidrBlock, subnetCidr);
+    await assert.rejects(ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: vpcBlock!.AssociationId })), { name: 'InvalidCidrBlock.InUse' });
+    await ec2.send(new DisassociateSubnetCidrBlockCommand({ AssociationId: subnetBlock!.AssociationId }));
+    await ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: vpcBlock!.AssociationId }));
+    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc!.VpcId!] }));
+    assert.deepEqual(Vpcs![0]!.Ipv6CidrBlockAssociationSet ?? [], []);
+
+    const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet!.SubnetId }));
+    await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni!.NetworkInterfaceId, SourceDestCheck: { Value: false } }));
+    const read = () => ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni!.NetworkInterfaceId, Attribute: 'sourceDestCheck' }));
+    assert.equal((await read()).SourceDestCheck!.Value, false);
+    await ec2.send(new ResetNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni!.NetworkInterfaceId, SourceDestCheck: 'true' }));
+    assert.equal((await read()).SourceDestCheck!.Value, true);
   });
 });
