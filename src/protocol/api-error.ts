@@ -24,6 +24,13 @@ export const missingAction = () =>
 export const invalidAction = (action: string) =>
   new ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
 
+/**
+ * EC2's common client error for a query it cannot read: an escape that is not `%` and two hex
+ * digits, or bytes that are not UTF-8 (EC2 API Reference, "Error codes for the Amazon EC2 API").
+ * The message is decided: the code's documented description.
+ */
+export const malformedQueryString = () => new ApiError('MalformedQueryString', 'The query string contains a syntax error.');
+
 export const unknownParameter = (wireName: string) =>
   new ApiError('UnknownParameter', `The parameter ${wireName} is not recognized`);
 

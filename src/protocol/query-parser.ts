@@ -14,8 +14,6 @@ interface ParamNode {
 
 /** Indexes are 1-based decimal integers without leading zeros; nine digits is far past any list. */
 const LIST_INDEX = /^[1-9][0-9]{0,8}$/;
-/** Characters that XML 1.0 cannot carry: accepting them would make the response unreadable. */
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INTEGER = /^[-+]?[0-9]+$/;
 const DECIMAL = /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -128,7 +126,7 @@ function parseMap(model: ServiceModel, shape: Shape, node: ParamNode, path: stri
 function parseScalar(shape: Shape, ref: ShapeRef, raw: string, path: string): unknown {
   switch (shape.type) {
     case 'string':
-      if (NOT_XML_CHAR.test(raw)) throw invalidParameterValue(`The parameter ${path} contains characters that are not allowed.`);
+      // Characters XML cannot carry were refused when the form was decoded (query-form.ts).
       return raw;
     case 'integer':
     case 'long':

@@ -1,6 +1,7 @@
 import type { ApiError } from './api-error.js';
 import type { ServiceModel, Shape, ShapeRef, TimestampFormat, XmlNamespace } from './service-model.js';
 import { outputElementName } from './wire-names.js';
+import { NOT_XML_CHARACTERS } from './xml-characters.js';
 
 /**
  * Serialises an operation's output (keyed by model member names) as an EC2 Query response:
@@ -47,11 +48,23 @@ class XmlOutput {
 type Writer = (value: unknown, out: XmlOutput) => void;
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const NEEDS_ESCAPE = /[&<>\r]/;
+// One character class, so the common case (nothing to escape) stays one fast scan; any surrogate
+// (paired ones too, as in an emoji) sends the text to the exact replacement below.
+const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
 
+/**
+ * Text as XML character data. A character XML cannot carry (only an error message echoing a
+ * request could hold one: the Query reader refuses them) becomes U+FFFD, so that the response stays
+ * XML that an SDK can parse.
+ */
 export function escapeXml(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;')
+    .replace(NOT_XML_CHARACTERS, '\uFFFD');
 }
 
 function namespaceAttribute(namespace: XmlNamespace | string | undefined): string {

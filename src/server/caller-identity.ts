@@ -1,3 +1,6 @@
+import { ApiError } from '../protocol/api-error.js';
+import { ACCOUNT_ID, REGION_NAME } from '../state/partition.js';
+
 /**
  * Who is calling and where, as decisions.md says: the account is the SigV4 access key when that is a
  * 12-digit account ID, else the default account; the region is the SigV4 credential scope's. The
@@ -11,8 +14,6 @@ export interface Caller {
 
 const HEADER_CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
 const QUERY_CREDENTIAL = /^([^/]+)\/\d{8}\/([^/]+)\/[^/]+\/aws4_request$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 export function identifyCaller(
   authorization: string | undefined,
@@ -21,10 +22,35 @@ export function identifyCaller(
   defaults: { account: string; region: string },
 ): Caller {
   const match = (authorization && HEADER_CREDENTIAL.exec(authorization)) || (queryCredential && QUERY_CREDENTIAL.exec(queryCredential));
-  const accessKeyId = match ? match[1] : legacyAccessKey;
-  const region = match && REGION.test(match[2]!) ? match[2]! : defaults.region;
-  const account = accessKeyId && ACCOUNT_ID.test(accessKeyId) ? accessKeyId : defaults.account;
-  return accessKeyId ? { account, region, accessKeyId } : { account, region };
+  if (match) return scopedCaller(match[1]!, match[2]!, defaults);
+  return legacyAccessKey ? { account: accountOf(legacyAccessKey, defaults), region: defaults.region, accessKeyId: legacyAccessKey } : { ...defaults };
+}
+
+/**
+ * The caller named by a SigV4 Authorization header alone, or undefined when the header names none
+ * (or an unusable region): then only the full pipeline, which also reads the parameters' credentials
+ * and answers the error, may decide. The read cache keys on this, so that it never answers a request
+ * as a caller other than the one the pipeline would find.
+ */
+export function callerOfAuthorization(authorization: string, defaults: { account: string; region: string }): Caller | undefined {
+  const match = HEADER_CREDENTIAL.exec(authorization);
+  if (!match || !REGION_NAME.test(match[2]!)) return undefined;
+  return scopedCaller(match[1]!, match[2]!, defaults);
+}
+
+/**
+ * A SigV4 credential's caller. A scope whose region is not a region name is refused, as AWS
+ * refuses it (AuthFailure "Credential should be scoped to a valid region, not '…'.", quoted in
+ * aws/aws-sdk-ruby#508 and aws/aws-sdk-java-v2#988) rather than quietly served from the default
+ * region. Any well-formed region name is accepted: mirrorlite serves every region.
+ */
+function scopedCaller(accessKeyId: string, region: string, defaults: { account: string; region: string }): Caller {
+  if (!REGION_NAME.test(region)) throw new ApiError('AuthFailure', `Credential should be scoped to a valid region, not '${region}'.`, 401);
+  return { account: accountOf(accessKeyId, defaults), region, accessKeyId };
+}
+
+function accountOf(accessKeyId: string, defaults: { account: string }): string {
+  return ACCOUNT_ID.test(accessKeyId) ? accessKeyId : defaults.account;
 }
 
 const HEADER_SERVICE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;

@@ -13,7 +13,7 @@ import { XmlWriter } from '../protocol/xml-writer.js';
 import type { CallContext, HandlerTable } from '../service/call-context.js';
 import type { ServiceConfig } from '../service/service-config.js';
 import type { Store } from '../state/store.js';
-import { identifyCaller, type Caller } from './caller-identity.js';
+import { callerOfAuthorization, type Caller } from './caller-identity.js';
 import { buildDispatchTable, otherOperationsOf, type Dispatch } from './dispatch-table.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
 import { callerOf, operationInput, readParameters, type Parameters } from './query-parameters.js';
@@ -100,8 +100,8 @@ export class Ec2Endpoint {
     if (!this.options.readOnlyOperations || this.options.logParameters || typeof authorization !== 'string') return undefined;
     if (request.body.length + request.url.length > MAX_KEY_BYTES) return undefined;
     const { config } = this.options;
-    const caller = identifyCaller(authorization, undefined, undefined, { account: config.defaultAccount, region: config.defaultRegion });
-    return { key: `${request.url}\n${request.body.toString('latin1')}`, caller };
+    const caller = callerOfAuthorization(authorization, { account: config.defaultAccount, region: config.defaultRegion });
+    return caller && { key: `${request.url}\n${request.body.toString('latin1')}`, caller };
   }
 
   private answerFromReadCache(cacheKey: { key: string; caller: Caller }, requestId: string, log: RequestLogFields): RoutedResponse | undefined {

@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApiError, requestTooLarge } from '../protocol/api-error.js';
 import { decodeBody } from './body-decoding.js';
-import type { Ec2Endpoint } from './ec2-endpoint.js';
 import type { RoutedResponse } from './http-types.js';
 import type { Logger } from './logger.js';
-import type { Router } from './router.js';
+import type { RequestHead, Router } from './router.js';
+
+/** Node's parser errors that have a status of their own; any other is 400. */
+const TRANSPORT_STATUS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
 
 /** A route that consumes its request body as a stream (traffic in), bypassing the body buffer. */
 export interface StreamRoute {
@@ -15,7 +21,6 @@ export interface StreamRoute {
 
 export interface AdapterOptions {
   router: Router;
-  endpoint: Ec2Endpoint;
   logger: Logger;
   maxBodyBytes: number;
   streamRoutes?: readonly StreamRoute[];
@@ -24,8 +29,16 @@ export interface AdapterOptions {
 /** The node:http side: reads the body (bounded, decompressed), calls the router, writes, logs. */
 export function createHttpServer(options: AdapterOptions): Server {
   const streamRoutes = new Map((options.streamRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
+  const unanswered = new WeakMap<Duplex, { requests: Set<IncomingMessage>; then?: () => void }>();
   const server = createServer((request, response) => {
     const started = process.hrtime.bigint();
+    let pending = unanswered.get(request.socket);
+    if (!pending) unanswered.set(request.socket, (pending = { requests: new Set() }));
+    pending.requests.add(request);
+    response.once('close', () => {
+      pending.requests.delete(request);
+      if (pending.requests.size === 0) pending.then?.();
+    });
     const path = (request.url ?? '/').split('?', 1)[0];
     const streamRoute = streamRoutes.get(`${request.method} ${path}`);
     if (streamRoute) {
@@ -45,12 +58,12 @@ export function createHttpServer(options: AdapterOptions): Server {
     };
     const fail = (error: unknown) => {
       options.logger.error({ err: error }, 'router failed');
-      answer(options.endpoint.refuse(new ApiError('InternalError', 'An internal error has occurred.', 500)));
+      answer(options.router.refuse(head(request), new ApiError('InternalError', 'An internal error has occurred.', 500)));
     };
     readBody(request, options.maxBodyBytes, (error, body) => {
       if (error) {
         const apiError = error instanceof ApiError ? error : new ApiError('InvalidRequest', 'The request body could not be read.');
-        const routed = options.endpoint.refuse(apiError);
+        const routed = options.router.refuse(head(request), apiError);
         // The client may still be sending: answer, then close rather than read the rest.
         routed.headers.connection = 'close';
         answer(routed);
@@ -59,7 +72,7 @@ export function createHttpServer(options: AdapterOptions): Server {
       // EC2 calls answer synchronously, in the same tick as the body's end; only some of
       // mirrorlite's own routes answer later.
       try {
-        const routed = options.router({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body! });
+        const routed = options.router.route({ ...head(request), body: body! });
         if (routed instanceof Promise) routed.then(answer, fail);
         else answer(routed);
       } catch (error) {
@@ -71,10 +84,27 @@ export function createHttpServer(options: AdapterOptions): Server {
   // 5 s races clients that reuse them just then. Keep them about as long as AWS endpoints do.
   server.keepAliveTimeout = 61_000;
   server.headersTimeout = 65_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // Bytes that are not HTTP, at the transport level: no service envelope applies (AWS's front
+    // end answers these with a bare status too). Requests read whole before them on the same
+    // connection (pipelined) have run, so their answers go first, in order; then the refusal and
+    // close. A request cut off by the bad bytes (a broken chunk) can never finish: refuse at once.
+    const refuse = () => {
+      if (socket.writable) socket.end(`HTTP/1.1 ${TRANSPORT_STATUS[error.code ?? ''] ?? '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    const pending = unanswered.get(socket);
+    if (pending && pending.requests.size > 0 && [...pending.requests].every((request) => request.complete)) pending.then = refuse;
+    else refuse();
   });
   return server;
+}
+
+function head(request: IncomingMessage): RequestHead {
+  return { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers };
 }
 
 function send(response: ServerResponse, routed: RoutedResponse): void {

@@ -1,4 +1,7 @@
+import { isUtf8 } from 'node:buffer';
+import { invalidParameterValue, malformedQueryString } from '../protocol/api-error.js';
 import type { InputValidator } from '../protocol/input-validator.js';
+import { decodeQueryForm } from '../protocol/query-form.js';
 import { parseQueryInput } from '../protocol/query-parser.js';
 import type { ServiceModel } from '../protocol/service-model.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
@@ -29,15 +32,21 @@ export const ENVELOPE_PARAMETERS = new Set([
   'X-Amz-SignedHeaders',
 ]);
 
-/** The request's parameters: the query string, then a form-encoded body. A name given twice is refused. */
+/**
+ * The request's parameters: the query string, then a form-encoded body. A name given twice is
+ * refused: operation members by the parser, envelope names here, so that a request naming two
+ * Actions runs neither.
+ */
 export class Parameters {
   readonly pairs: [string, string][] = [];
   private readonly envelope = new Map<string, string>();
 
-  add(source: URLSearchParams): void {
-    for (const pair of source) {
+  add(pairs: [string, string][]): void {
+    for (const pair of pairs) {
       this.pairs.push(pair);
-      if (ENVELOPE_PARAMETERS.has(pair[0])) this.envelope.set(pair[0], pair[1]);
+      if (!ENVELOPE_PARAMETERS.has(pair[0])) continue;
+      if (this.envelope.has(pair[0])) throw invalidParameterValue(`The parameter ${pair[0]} is specified more than once.`);
+      this.envelope.set(pair[0], pair[1]);
     }
   }
 
@@ -49,8 +58,11 @@ export class Parameters {
 export function readParameters(request: HttpRequest): Parameters {
   const parameters = new Parameters();
   const queryStart = request.url.indexOf('?');
-  if (queryStart >= 0) parameters.add(new URLSearchParams(request.url.slice(queryStart + 1)));
-  if (request.body.length) parameters.add(new URLSearchParams(request.body.toString('utf8')));
+  if (queryStart >= 0) parameters.add(decodeQueryForm(request.url.slice(queryStart + 1)));
+  if (request.body.length) {
+    if (!isUtf8(request.body)) throw malformedQueryString();
+    parameters.add(decodeQueryForm(request.body.toString('utf8')));
+  }
   return parameters;
 }
 

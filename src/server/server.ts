@@ -94,7 +94,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const router = createRouter(endpoint, [...adminRoutes(store, startedAt, PACKAGE_VERSION), stateExportRoute(store), ...traffic.routes], sts);
   const server = createHttpServer({
     router,
-    endpoint,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     streamRoutes: [stateImportRoute(store, upgradeState), ...traffic.streamRoutes],

@@ -91,6 +91,12 @@ export class StsEndpoint {
     }
   }
 
+  /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
+  refuse(error: ApiError): RoutedResponse {
+    const requestId = randomUUID();
+    return this.respond(error.status, this.writer.error(error, requestId), { requestId, errorCode: error.code });
+  }
+
   /**
    * The handler, or InvalidAction: for an STS action mirrorlite does not serve, saying so; for any
    * other name, in STS's words ("Could not find operation … for version 2011-06-15").

@@ -11,8 +11,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MirrorConfigError } from '../dataplane/config.js';
 import { explainFrame } from '../dataplane/explain.js';
 import type { MirrorOutput } from '../dataplane/mirror-output.js';
+import { ApiError } from '../protocol/api-error.js';
 import { notFound } from '../service/errors.js';
-import type { Partition } from '../state/partition.js';
+import { ACCOUNT_ID, REGION_NAME, type Partition } from '../state/partition.js';
 import type { Store } from '../state/store.js';
 import { json, type AdminRoute } from './admin-routes.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
@@ -38,8 +39,6 @@ export interface TrafficRouteOptions {
 /** Mirrored bytes waiting for the disk beyond which a replay stops reading its body for a while. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 class RouteError extends Error {
   constructor(
@@ -57,7 +56,13 @@ class RouteError extends Error {
 
 /** The caller, as for EC2 calls, with `account` and `region` query parameters taking precedence. */
 export function trafficCaller(authorization: string | string[] | undefined, query: URLSearchParams, defaults: { account: string; region: string }): Caller {
-  const caller = identifyCaller(typeof authorization === 'string' ? authorization : undefined, undefined, undefined, defaults);
+  let caller: Caller;
+  try {
+    caller = identifyCaller(typeof authorization === 'string' ? authorization : undefined, undefined, undefined, defaults);
+  } catch (error) {
+    if (error instanceof ApiError) throw new RouteError(error.status, error.code, error.message);
+    throw error;
+  }
   const account = query.get('account');
   const region = query.get('region');
   if (account !== null) {
@@ -65,7 +70,7 @@ export function trafficCaller(authorization: string | string[] | undefined, quer
     caller.account = account;
   }
   if (region !== null) {
-    if (!REGION.test(region)) throw new RouteError(400, 'InvalidParameterValue', `Value (${region}) for parameter region is invalid. Expected a region such as us-east-1.`);
+    if (!REGION_NAME.test(region)) throw new RouteError(400, 'InvalidParameterValue', `Value (${region}) for parameter region is invalid. Expected a region such as us-east-1.`);
     caller.region = region;
   }
   return caller;

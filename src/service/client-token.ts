@@ -13,7 +13,9 @@ export function idempotent<O extends object>(
   create: () => O,
 ): O & { ClientToken?: string } {
   const token = input.ClientToken;
-  if (token === undefined) return create();
+  // Decided: an empty token is no token. Otherwise `ClientToken=` would be one token shared by every
+  // caller of the account and region, and unrelated creates would come back as each other.
+  if (!token) return create();
   const key = `${context.operation}:${token}`;
   const parameters = digestOfParameters(input);
   const previous = context.partition.clientTokens.get(key);

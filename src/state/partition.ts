@@ -13,6 +13,11 @@ import type {
 } from './records.js';
 import { Table, type PartitionScope, type StoredRecord } from './table.js';
 
+/** An account ID, as state is partitioned by it: 12 digits. */
+export const ACCOUNT_ID = /^\d{12}$/;
+/** A region name (`us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`): the other half of a partition's key. */
+export const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
 /**
  * Everything one account owns in one region: a table per resource kind, and the indexes that keep
  * look-ups and quota checks independent of how many resources exist.

@@ -1,4 +1,4 @@
-import { Partition } from './partition.js';
+import { ACCOUNT_ID, Partition, REGION_NAME } from './partition.js';
 import { inCreationOrder, type PersistedRecord } from './store.js';
 
 /**
@@ -68,9 +68,6 @@ export function toStateFile(records: Iterable<PersistedRecord>): StateFile {
   };
 }
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-
 /** Checks a parsed state file thoroughly before anything is replaced by it. */
 export function fromStateFile(value: unknown): PersistedRecord[] {
   const file = value as Partial<StateFile> | null;
@@ -87,8 +84,8 @@ export function fromStateFile(value: unknown): PersistedRecord[] {
     const where = `record ${i}`;
     if (!entry || typeof entry !== 'object') throw new StateFileFormatError(`${where} is not an object`);
     const { account, region, kind, id, record } = entry;
-    if (typeof account !== 'string' || !ACCOUNT.test(account)) throw new StateFileFormatError(`${where}: account must be 12 digits`);
-    if (typeof region !== 'string' || !REGION.test(region)) throw new StateFileFormatError(`${where}: region is not a region name`);
+    if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) throw new StateFileFormatError(`${where}: account must be 12 digits`);
+    if (typeof region !== 'string' || !REGION_NAME.test(region)) throw new StateFileFormatError(`${where}: region is not a region name`);
     if (typeof kind !== 'string' || !STATE_KINDS.includes(kind)) throw new StateFileFormatError(`${where}: unknown kind ${String(kind)}`);
     if (typeof id !== 'string' || !id) throw new StateFileFormatError(`${where}: id must be a string`);
     if (!record || typeof record !== 'object' || !Number.isSafeInteger(record.seq) || record.seq < 1) {
