@@ -12,15 +12,19 @@ import { authorization, clientOptions, send, serverMessage, withClientOptions } 
  * what it would do with one frame on that ENI, without counting it, and prints which session and
  * which rule decided, and what every other session did.
  *
- * SPEC is a protocol and two endpoints joined by an arrow that points from source to destination:
- *   tcp 10.0.1.10:443 -> 10.0.9.9:51000
- *   udp 10.0.9.9:5353 <- 10.0.1.10:40000          (the same as 10.0.1.10:40000 -> 10.0.9.9:5353)
- *   icmp 10.0.1.10 -> 8.8.8.8                     (an echo request; ICMPv6 for IPv6 addresses)
- *   tcp [2001:db8::5]:443 -> [2001:db8::9]:40000  (IPv6 in brackets when a port follows)
- *   47 10.0.1.10 -> 10.0.9.9                      (any IP protocol number; ports only for 6 and 17)
- * Direction is not part of the spec: as for every frame, the ENI's own address on one side tells
- * ingress from egress.
+ * SPEC is a protocol and two endpoints joined by an arrow that points from source to destination;
+ * its forms are in PACKET_SPEC_HELP, which `--help` prints. Direction is not part of the spec: as
+ * for every frame, the ENI's own address on one side tells ingress from egress.
  */
+
+const PACKET_SPEC_HELP = `
+--packet forms (the arrow points from source to destination; the ENI's own address on one side
+tells ingress from egress):
+  tcp 10.0.1.10:443 -> 10.0.9.9:51000
+  udp 10.0.9.9:5353 <- 10.0.1.10:40000
+  icmp 10.0.1.10 -> 8.8.8.8                      an echo request; ICMPv6 for IPv6 addresses
+  tcp [2001:db8::5]:443 -> [2001:db8::9]:40000   IPv6 in brackets when a port follows
+  47 10.0.1.10 -> 10.0.9.9                       any IP protocol number; ports only for 6 and 17`;
 
 export interface PacketSpec {
   protocol: number;
@@ -120,7 +124,8 @@ export function explainCommand(): Command {
     .addOption(new Option('--packet <spec>', "a 5-tuple with an arrow from source to destination, e.g. 'tcp 10.0.1.10:443 -> 10.0.9.9:51000'").conflicts('capture'))
     .addOption(new Option('--capture <file>', 'take the frame from this pcap or pcapng capture (with --frame)'))
     .addOption(new Option('--frame <n>', 'the frame number in the capture, 1-based as Wireshark numbers them').argParser(positiveInteger))
-    .option('--json', 'print the explanation as JSON');
+    .option('--json', 'print the explanation as JSON')
+    .addHelpText('after', PACKET_SPEC_HELP);
   return withClientOptions(command).action(async (options: { endpoint: string; region?: string; accessKey?: string; eni: string; packet?: string; capture?: string; frame?: number; json?: boolean }) => {
     let frame: Buffer;
     if (options.packet !== undefined) {

@@ -5,6 +5,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { TRAFFIC_PATH } from '../server/traffic-paths.js';
+import { REGION_NAME } from '../state/partition.js';
 
 /**
  * `mirrorlite replay FILE --eni ENI_ID`: streams a pcap or pcapng capture to a running server as
@@ -32,13 +33,23 @@ export function withClientOptions(command: Command): Command {
     .addOption(new Option('--access-key <key>', 'access key of the caller; a 12-digit key is the account ID (default: $AWS_ACCESS_KEY_ID)'));
 }
 
-/** The flags with the environment's defaults filled in (at run time: help never shows a key). */
+/**
+ * The flags with the environment's defaults filled in (at run time: help never shows a key). A
+ * region that is not a region name is refused here: the server would refuse its credential scope.
+ */
 export function clientOptions(flags: { endpoint: string; region?: string; accessKey?: string }): ClientOptions {
+  const region = flags.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+  if (!REGION_NAME.test(region)) throw new Error(`the region '${region}' is not a region name such as us-east-1`);
   return {
     endpoint: flags.endpoint,
-    region: flags.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+    region,
     accessKey: flags.accessKey || process.env.AWS_ACCESS_KEY_ID || DEFAULT_ACCESS_KEY,
   };
+}
+
+/** What a client says when nothing answers at the server's address. */
+export function unreachableServer(url: URL): string {
+  return `cannot reach a mirrorlite server at ${url.origin} (is \`mirrorlite serve\` running?)`;
 }
 
 /** A SigV4-shaped Authorization header: the server reads the account and region from it, not the signature. */
@@ -68,7 +79,7 @@ export function send(url: URL, headers: Record<string, string>, body: Buffer | R
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (answered) return; // the server answered already; the rest of the upload does not matter
-      reject(new Error(error.code === 'ECONNREFUSED' ? `cannot reach a mirrorlite server at ${url.origin} (is \`mirrorlite serve\` running?)` : error.message));
+      reject(new Error(error.code === 'ECONNREFUSED' ? unreachableServer(url) : error.message));
     });
     if (Buffer.isBuffer(body)) {
       request.end(body);

@@ -2,14 +2,13 @@ import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fromStateFile, toStateFile } from '../state/state-file.js';
 import { STATE_PATH } from '../server/state-routes.js';
+import { DEFAULT_ENDPOINT, unreachableServer } from './replay-command.js';
 
 /**
  * `mirrorlite state export|import`: move a whole environment between machines. With --data-dir
  * the database is read or written directly (the server must be stopped: it holds the data dir's
  * lock); otherwise a running server is asked over HTTP.
  */
-
-const DEFAULT_ENDPOINT = 'http://127.0.0.1:4590';
 
 /** Loaded on use, so that `mirrorlite serve` without a data dir never loads SQLite. */
 const sqlite = () => import('../state/sqlite-persistence.js');
@@ -18,7 +17,16 @@ const endpointOption = () =>
   new Option('--endpoint <url>', 'a running mirrorlite server (when no --data-dir is given)').env('MIRRORLITE_ENDPOINT').default(DEFAULT_ENDPOINT);
 const dataDirOption = () => new Option('--data-dir <dir>', "a stopped server's data dir, read or written directly").env('MIRRORLITE_DATA_DIR');
 
-async function httpOrThrow(response: Response): Promise<string> {
+/** The body of a running server's answer; its error, or that nothing answers, as an Error. */
+async function askServer(url: URL, init?: RequestInit): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    // fetch says only "fetch failed"; why is in its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(cause?.code === 'ECONNREFUSED' ? unreachableServer(url) : `${url.origin}: ${cause?.message ?? (error as Error).message}`);
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`the server answered ${response.status}: ${text}`);
   return text;
@@ -43,7 +51,7 @@ export function stateCommand(): Command {
           persistence.close();
         }
       } else {
-        text = await httpOrThrow(await fetch(new URL(STATE_PATH, options.endpoint)));
+        text = await askServer(new URL(STATE_PATH, options.endpoint));
       }
       if (options.output) writeFileSync(options.output, `${text}\n`);
       else process.stdout.write(`${text}\n`);
@@ -67,7 +75,7 @@ export function stateCommand(): Command {
         }
         console.error(`imported ${records.length} records into ${options.dataDir}`);
       } else {
-        const answer = JSON.parse(await httpOrThrow(await fetch(new URL(STATE_PATH, options.endpoint), { method: 'POST', body: text }))) as { imported: number };
+        const answer = JSON.parse(await askServer(new URL(STATE_PATH, options.endpoint), { method: 'POST', body: text })) as { imported: number };
         console.error(`imported ${answer.imported} records into ${options.endpoint}`);
       }
     });
