@@ -340,3 +340,207 @@ describe('state export and import', () => {
     }
   });
 });
+
+import { DESCRIBE_ACTIONS, tagSpecification } from './support/topology.js';
+
+interface ExportedRecord {
+  account: string;
+  region: string;
+  kind: string;
+  id: string;
+  record: Record<string, unknown> & { seq: number };
+}
+interface Exported {
+  version: unknown;
+  records: ExportedRecord[];
+}
+
+const PARTITIONS = [
+  ['111122223333', 'us-east-1'],
+  ['444455556666', 'us-east-1'],
+  ['111122223333', 'eu-west-1'],
+  ['444455556666', 'eu-west-1'],
+] as const;
+
+/** What buildTopology leaves out: secondary and IPv6 blocks, changed attributes, modified sessions and rules, more ClientTokens. */
+async function buildRegionalExtras(url: string, account: string, region: string): Promise<void> {
+  const ec2 = (action: string, params: Record<string, string | number> = {}) => call(url, action, params, account, region);
+  const vpc = field(await ec2('CreateVpc', { CidrBlock: '10.8.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', ...tagSpecification('vpc', { Name: region }) }), 'vpcId');
+  await ec2('AssociateVpcCidrBlock', { VpcId: vpc, CidrBlock: '10.9.0.0/16' });
+  await ec2('ModifyVpcAttribute', { VpcId: vpc, 'EnableDnsSupport.Value': 'false' });
+  const vpcIpv6 = field(await ec2('DescribeVpcs', { 'VpcId.1': vpc }), 'ipv6CidrBlock');
+  const subnet = field(await ec2('CreateSubnet', { VpcId: vpc, CidrBlock: '10.9.1.0/24' }), 'subnetId');
+  await ec2('AssociateSubnetCidrBlock', { SubnetId: subnet, Ipv6CidrBlock: vpcIpv6.replace('/56', '/64') });
+  await ec2('ModifySubnetAttribute', { SubnetId: subnet, 'MapPublicIpOnLaunch.Value': 'true' });
+  await ec2('ModifySubnetAttribute', { SubnetId: subnet, PrivateDnsHostnameTypeOnLaunch: 'resource-name' });
+  const source = field(await ec2('CreateNetworkInterface', { SubnetId: subnet, Ipv6AddressCount: 2, EnablePrimaryIpv6: 'true', ClientToken: 'eni-token' }), 'networkInterfaceId');
+  await ec2('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: source, 'ConnectionTrackingSpecification.TcpEstablishedTimeout': 600 });
+  await ec2('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: source, 'SourceDestCheck.Value': 'false' });
+  await ec2('CreateNetworkInterface', { SubnetId: subnet, InterfaceType: 'trunk', Description: 'trunk' });
+  const appliance = field(await ec2('CreateNetworkInterface', { SubnetId: subnet }), 'networkInterfaceId');
+  const group = field(await ec2('CreateSecurityGroup', { GroupName: 'egress', GroupDescription: 'to a prefix list', VpcId: vpc }), 'groupId');
+  await ec2('AuthorizeSecurityGroupEgress', { GroupId: group, 'IpPermissions.1.IpProtocol': 'tcp', 'IpPermissions.1.FromPort': 443, 'IpPermissions.1.ToPort': 443, 'IpPermissions.1.PrefixListIds.1.PrefixListId': 'pl-0123456789abcdef0' });
+  const filter = field(await ec2('CreateTrafficMirrorFilter', { Description: 'dns', ClientToken: 'filter-token' }), 'trafficMirrorFilterId');
+  const rule = field(
+    await ec2('CreateTrafficMirrorFilterRule', { TrafficMirrorFilterId: filter, TrafficDirection: 'egress', RuleNumber: 5, RuleAction: 'reject', Protocol: 17, 'SourcePortRange.FromPort': 53, SourceCidrBlock: '10.0.0.0/8', DestinationCidrBlock: '0.0.0.0/0', ClientToken: 'rule-token' }),
+    'trafficMirrorFilterRuleId',
+  );
+  await ec2('ModifyTrafficMirrorFilterRule', { TrafficMirrorFilterRuleId: rule, RuleNumber: 6, 'RemoveField.1': 'source-port-range', Description: 'modified' });
+  const nlb = field(await ec2('CreateTrafficMirrorTarget', { NetworkLoadBalancerArn: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/net/collector/0123456789abcdef`, ClientToken: 'target-token' }), 'trafficMirrorTargetId');
+  const target = field(await ec2('CreateTrafficMirrorTarget', { NetworkInterfaceId: appliance }), 'trafficMirrorTargetId');
+  const session = field(await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: source, TrafficMirrorTargetId: nlb, TrafficMirrorFilterId: filter, SessionNumber: 3, Description: 'moved', ClientToken: 'session-token' }), 'trafficMirrorSessionId');
+  await ec2('ModifyTrafficMirrorSession', { TrafficMirrorSessionId: session, TrafficMirrorTargetId: target, 'RemoveField.1': 'description', 'RemoveField.2': 'virtual-network-id' });
+  await ec2('CreateTrafficMirrorSession', { NetworkInterfaceId: source, TrafficMirrorTargetId: nlb, TrafficMirrorFilterId: filter, SessionNumber: 4, PacketLength: 100 });
+  await ec2('CreateTags', { 'ResourceId.1': filter, 'Tag.1.Key': 'no-value' });
+}
+
+/** Every Describe of every partition the rich state fills, request IDs removed. */
+async function snapshotPartitions(url: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [account, region] of PARTITIONS) {
+    for (const action of DESCRIBE_ACTIONS) {
+      out[`${account} ${region} ${action}`] = (await call(url, action, {}, account, region)).replace(/<requestId>[^<]*<\/requestId>/, '');
+    }
+  }
+  return out;
+}
+
+function exportOf(url: string): Exported {
+  const result = mirrorlite(['state', 'export', '--endpoint', url]);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as Exported;
+}
+
+describe('state files the API could not have written', () => {
+  test('a rich state (every kind, two accounts, two regions, tags, ClientTokens) round-trips, record for record', async () => {
+    const source = await startServerProcess();
+    let exported: Exported, expected;
+    try {
+      for (const [account, region] of PARTITIONS) {
+        if (region === 'us-east-1') await buildTopology(source.url, account);
+        else await buildRegionalExtras(source.url, account, region);
+      }
+      exported = exportOf(source.url);
+      expected = await snapshotPartitions(source.url);
+    } finally {
+      await source.stop();
+    }
+    const kinds = new Set(exported.records.map((r) => `${r.account} ${r.region} ${r.kind}`));
+    for (const [account, region] of PARTITIONS) {
+      for (const kind of ['vpc', 'security-group', 'security-group-rule', 'subnet', 'network-interface', 'traffic-mirror-filter', 'traffic-mirror-filter-rule', 'traffic-mirror-target', 'traffic-mirror-session', 'client-token']) {
+        assert.ok(kinds.has(`${account} ${region} ${kind}`), `${account} ${region} holds ${kind} records`);
+      }
+    }
+    const stateFile = join(tempDir(), 'rich.json');
+    writeFileSync(stateFile, JSON.stringify(exported));
+
+    const memory = await startServerProcess();
+    try {
+      const imported = mirrorlite(['state', 'import', stateFile, '--endpoint', memory.url]);
+      assert.equal(imported.status, 0, imported.stderr);
+      assert.deepEqual(exportOf(memory.url).records, exported.records);
+      assert.deepEqual(await snapshotPartitions(memory.url), expected);
+    } finally {
+      await memory.stop();
+    }
+    const dataDir = tempDir();
+    const imported = mirrorlite(['state', 'import', stateFile, '--data-dir', dataDir]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const restored = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      assert.deepEqual(exportOf(restored.url).records, exported.records);
+      assert.deepEqual(await snapshotPartitions(restored.url), expected);
+    } finally {
+      await restored.stop();
+    }
+  });
+
+  test('each kind of bad record is refused, naming it, and changes nothing on a server or in a data dir', async () => {
+    const server = await startServerProcess();
+    let good: Exported;
+    try {
+      await buildTopology(server.url);
+      good = exportOf(server.url);
+    } finally {
+      await server.stop();
+    }
+    const first = (kind: string, records: ExportedRecord[]) => records.find((r) => r.kind === kind)!;
+    const [firstSession, secondSession] = good.records.filter((r) => r.kind === 'traffic-mirror-session');
+    const sessionIndex = good.records.indexOf(firstSession!);
+    const eniIndex = good.records.indexOf(first('network-interface', good.records));
+    const filterId = first('traffic-mirror-filter', good.records).id;
+    const bad = (change: (file: Exported) => void): Exported => {
+      const file = JSON.parse(JSON.stringify(good)) as Exported;
+      change(file);
+      return file;
+    };
+    const cases: [string, Exported, RegExp][] = [
+      ['Tags not a list', bad((f) => (f.records[sessionIndex]!.record.Tags = 'notalist')), new RegExp(`record ${sessionIndex} \\(traffic-mirror-session ${firstSession!.id}\\): Tags must be an array, not "notalist"`)],
+      ['an address that is a number', bad((f) => (f.records[eniIndex]!.record.PrivateIpAddress = 12345)), new RegExp(`record ${eniIndex} \\(network-interface eni-[0-9a-f]+\\): PrivateIpAddress must be an IPv4 address, not 12345`)],
+      [
+        'a session of nothing but its ID',
+        bad((f) => (f.records[sessionIndex]!.record = { TrafficMirrorSessionId: firstSession!.id, seq: firstSession!.record.seq })),
+        /traffic-mirror-session tms-[0-9a-f]+\): TrafficMirrorTargetId is missing/,
+      ],
+      [
+        'two sessions with one SessionNumber on one interface',
+        bad((f) => (f.records[good.records.indexOf(secondSession!)]!.record.SessionNumber = firstSession!.record.SessionNumber)),
+        /both have a traffic-mirror-session with SessionNumber 1 on eni-/,
+      ],
+      ['a filter ID of no shape', JSON.parse(JSON.stringify(good).replaceAll(filterId, 'hello world')) as Exported, /TrafficMirrorFilterId must be a tmf- ID \(8 or 17 lowercase hex digits\), not "hello world"/],
+      ['an enum value out of range', bad((f) => (first('traffic-mirror-filter-rule', f.records).record.RuleAction = 'maybe')), /RuleAction must be one of accept, reject, not "maybe"/],
+      ['a field no API call writes', bad((f) => (first('vpc', f.records).record.Colour = 'blue')), /\(vpc vpc-[0-9a-f]+\): Colour is not a field mirrorlite writes here/],
+      ['every seq 1', bad((f) => f.records.forEach((r) => (r.record.seq = 1))), /records 0 \(vpc vpc-[0-9a-f]+\) and 1 \(security-group sg-[0-9a-f]+\) both have seq 1 in 111122223333 us-east-1/],
+      ['version 0', bad((f) => (f.version = 0)), /unsupported state file version 0: this mirrorlite reads versions 1 to 2/],
+      ['version -1', bad((f) => (f.version = -1)), /unsupported state file version -1/],
+    ];
+
+    const dataDir = tempDir();
+    assert.equal(mirrorlite(['state', 'import', '-', '--data-dir', dataDir], JSON.stringify(good)).status, 0);
+    const database = join(dataDir, 'mirrorlite.db');
+    const onDisk = sha256(database);
+    const running = await startServerProcess();
+    try {
+      await call(running.url, 'CreateTrafficMirrorFilter', { Description: 'stays' });
+      const before = await snapshotPartitions(running.url);
+      for (const [name, file, message] of cases) {
+        const overHttp = mirrorlite(['state', 'import', '-', '--endpoint', running.url], JSON.stringify(file));
+        assert.equal(overHttp.status, 1, name);
+        // The server's answer is JSON, its quotes escaped.
+        assert.match(overHttp.stderr.replaceAll('\\"', '"'), message, name);
+        const direct = mirrorlite(['state', 'import', '-', '--data-dir', dataDir], JSON.stringify(file));
+        assert.equal(direct.status, 1, name);
+        assert.match(direct.stderr, message, name);
+      }
+      assert.deepEqual(await snapshotPartitions(running.url), before);
+    } finally {
+      await running.stop();
+    }
+    assert.equal(sha256(database), onDisk, 'the data dir is untouched');
+  });
+
+  test('serve refuses a default account or region that a state file could not hold', async () => {
+    for (const [option, value, message] of [
+      ['--default-account', 'abc', /option '--default-account <id>' argument 'abc' is invalid\. an account ID is 12 digits/],
+      ['--default-account', '1234567890123', /an account ID is 12 digits/],
+      ['--default-region', 'mars', /option '--default-region <region>' argument 'mars' is invalid\. not a region name such as us-east-1/],
+      ['--default-region', 'EU-WEST-1', /not a region name/],
+    ] as const) {
+      const result = mirrorlite(['serve', '--port', '0', option, value]);
+      assert.equal(result.status, 1, `${option} ${value}`);
+      assert.match(result.stderr, message);
+    }
+    // Defaults it accepts: what an unsigned caller creates there exports and imports back.
+    const server = await startServerProcess(['--default-account', '123456789012', '--default-region', 'eu-west-1']);
+    try {
+      const created = await fetch(server.url, { method: 'POST', body: new URLSearchParams({ Action: 'CreateTrafficMirrorFilter', Version: '2016-11-15' }) });
+      assert.equal(created.status, 200);
+      const file = exportOf(server.url);
+      assert.deepEqual(file.records.map((r) => `${r.account} ${r.region} ${r.kind}`), ['123456789012 eu-west-1 traffic-mirror-filter']);
+      const reimported = mirrorlite(['state', 'import', '-', '--endpoint', server.url], JSON.stringify(file));
+      assert.equal(reimported.status, 0, reimported.stderr);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { ACCOUNT_ID, Partition, REGION_NAME } from './partition.js';
+import { RECORD_CHECKS, UNIQUE_AMONG_KIND } from './state-file-records.js';
 import { inCreationOrder, type PersistedRecord } from './store.js';
 
 /**
@@ -68,18 +69,29 @@ export function toStateFile(records: Iterable<PersistedRecord>): StateFile {
   };
 }
 
-/** Checks a parsed state file thoroughly before anything is replaced by it. */
+/** The first version mirrorlite wrote; every version from it to STATE_VERSION is read. */
+const FIRST_STATE_VERSION = 1;
+
+/**
+ * Checks a parsed state file thoroughly before anything is replaced by it: a record the API could
+ * not have written (see state-file-records.ts), a dangling reference or two records claiming the
+ * same ID, creation order or number refuses the whole file.
+ */
 export function fromStateFile(value: unknown): PersistedRecord[] {
   const file = value as Partial<StateFile> | null;
   if (!file || typeof file !== 'object' || file.format !== STATE_FORMAT) {
     throw new StateFileFormatError(`not a mirrorlite state file (format must be "${STATE_FORMAT}")`);
   }
-  if (typeof file.version !== 'number' || !Number.isInteger(file.version)) throw new StateFileFormatError('the state file has no version');
-  if (file.version > STATE_VERSION) {
-    throw new StateFileFormatError(`the state file has version ${file.version}, newer than this mirrorlite reads (${STATE_VERSION})`);
+  const { version } = file;
+  if (version === undefined) throw new StateFileFormatError('the state file has no version');
+  if (!Number.isInteger(version) || version < FIRST_STATE_VERSION) {
+    throw new StateFileFormatError(`unsupported state file version ${JSON.stringify(version)}: this mirrorlite reads versions ${FIRST_STATE_VERSION} to ${STATE_VERSION}`);
+  }
+  if (version > STATE_VERSION) {
+    throw new StateFileFormatError(`the state file has version ${version}, newer than this mirrorlite reads (${STATE_VERSION})`);
   }
   if (!Array.isArray(file.records)) throw new StateFileFormatError('the state file has no records array');
-  const seen = new Set<string>();
+  const claims = new Claims(file.records);
   const records = file.records.map((entry, i) => {
     const where = `record ${i}`;
     if (!entry || typeof entry !== 'object') throw new StateFileFormatError(`${where} is not an object`);
@@ -92,21 +104,53 @@ export function fromStateFile(value: unknown): PersistedRecord[] {
       throw new StateFileFormatError(`${where}: record must be an object with a positive integer seq`);
     }
     if (SCHEMA.table(kind)!.idOf(record as never) !== id) throw new StateFileFormatError(`${where}: id ${id} is not the record's own ID`);
-    const key = `${account}/${region}/${kind}/${id}`;
-    if (seen.has(key)) throw new StateFileFormatError(`${where}: ${key} appears twice`);
-    seen.add(key);
+    claims.claim(i, `the ID ${id} of a ${kind}`);
+    // The order of the store and of every Describe: two records with one seq would take turns.
+    claims.claim(i, `seq ${record.seq}`);
     return { account, region, kind, id, seq: record.seq, body: JSON.stringify(record) };
   });
+  // References before contents: a record that lost what it names says so, even if it lacks more.
   file.records.forEach((entry, i) => {
     for (const [field, kind] of REFERENCES[entry.kind] ?? []) {
       const target = entry.record[field];
       if (target === undefined) continue;
-      if (typeof target !== 'string' || !seen.has(`${entry.account}/${entry.region}/${kind}/${target}`)) {
+      if (typeof target !== 'string' || !claims.holds(entry, `the ID ${target} of a ${kind}`)) {
         throw new StateFileFormatError(`record ${i}: ${entry.kind} ${entry.id} names ${kind} ${String(target)} in ${field}, which the file does not hold for ${entry.account} ${entry.region}`);
       }
     }
   });
+  file.records.forEach((entry, i) => {
+    const problem = RECORD_CHECKS[entry.kind]!(entry.record, '');
+    if (problem) throw new StateFileFormatError(`record ${i} (${entry.kind} ${entry.id}): ${problem.field} ${problem.problem}`);
+    const unique = UNIQUE_AMONG_KIND[entry.kind];
+    if (unique) claims.claim(i, `a ${entry.kind} with ${unique(entry.record as never)}`);
+  });
   return records;
+}
+
+/** What the records of one account and region must not share, each claimed by the first record that has it. */
+class Claims {
+  private readonly owners = new Map<string, number>();
+
+  constructor(private readonly records: readonly StateFileRecord[]) {}
+
+  claim(index: number, what: string): void {
+    const entry = this.records[index]!;
+    const key = `${entry.account} ${entry.region} ${what}`;
+    const owner = this.owners.get(key);
+    if (owner === undefined) {
+      this.owners.set(key, index);
+      return;
+    }
+    const other = this.records[owner]!;
+    throw new StateFileFormatError(
+      `records ${owner} (${other.kind} ${other.id}) and ${index} (${entry.kind} ${entry.id}) both have ${what} in ${entry.account} ${entry.region}`,
+    );
+  }
+
+  holds(entry: StateFileRecord, what: string): boolean {
+    return this.owners.has(`${entry.account} ${entry.region} ${what}`);
+  }
 }
 
 /**
