@@ -3,11 +3,23 @@ import { parseSinkSpec, type SinkSpec } from '../dataplane/mirror-output.js';
 import { quotaFromFlag, type Quotas } from '../service/service-config.js';
 import type { LogLevel } from '../server/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
+import { ACCOUNT_ID, REGION_NAME } from '../state/partition.js';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
   return n;
+}
+
+/**
+ * The default account and region own whatever unsigned callers create, so they must be ones a state
+ * file can hold (the import's own rules): otherwise the server's export could not be imported back.
+ */
+function matching(pattern: RegExp, expected: string): (value: string) => string {
+  return (value) => {
+    if (!pattern.test(value)) throw new InvalidArgumentError(expected);
+    return value;
+  };
 }
 
 function quota(value: string, previous: Partial<Quotas> = {}): Partial<Quotas> {
@@ -37,11 +49,11 @@ export function serveCommand(): Command {
     .addOption(
       new Option('--log-level <level>', 'log level').env('MIRRORLITE_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     )
-    .addOption(new Option('--default-account <id>', 'account of callers whose access key is not a 12-digit account ID').default('000000000000'))
-    .addOption(new Option('--default-region <region>', 'region of callers without a SigV4 credential scope').default('us-east-1'))
+    .addOption(new Option('--default-account <id>', 'account of callers whose access key is not a 12-digit account ID').default('000000000000').argParser(matching(ACCOUNT_ID, 'an account ID is 12 digits')))
+    .addOption(new Option('--default-region <region>', 'region of callers without a SigV4 credential scope').default('us-east-1').argParser(matching(REGION_NAME, 'not a region name such as us-east-1')))
     .addOption(new Option('--quota <name=count>', 'override a Traffic Mirroring quota (repeatable)').argParser(quota))
     .addOption(
-      new Option('--mirror-dir <dir>', 'write mirrored packets to <dir>/<target-id>.pcap (default: <data-dir>/mirror, else <tmpdir>/mirrorlite/mirror)').env('MIRRORLITE_MIRROR_DIR'),
+      new Option('--mirror-dir <dir>', 'write mirrored packets to <dir>/<target-id>.pcap (default: <data-dir>/mirror, else <tmpdir>/mirrorlite-<uid>/mirror)').env('MIRRORLITE_MIRROR_DIR'),
     )
     .addOption(new Option('--vxlan-sink <[target-id=]host:port>', 'also send mirrored packets as VXLAN over UDP to a collector; repeatable, per target with tmt-…=host:port').argParser(vxlanSink))
     .action(async (options: { host: string; port: number; dataDir?: string; logLevel: LogLevel; defaultAccount: string; defaultRegion: string; quota?: Partial<Quotas>; mirrorDir?: string; vxlanSink?: SinkSpec[] }) => {
