@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -24,7 +23,6 @@ import {
   type Topology,
 } from './dataplane-fixtures.js';
 import { derivedTargetAddress } from '../src/service/mirror-config.js';
-import { startServerProcess } from './support/server-process.js';
 import { call, GWLBE_ID } from './support/topology.js';
 
 let dp: DataPlaneServer;
@@ -210,11 +208,3 @@ test('mirrorlite: tags that cannot be used are ignored, with a warning in the su
   }
 });
 
-test('without --mirror-dir or --data-dir, mirrored packets go to <tmpdir>/mirrorlite/mirror', async () => {
-  const server = await startServerProcess();
-  try {
-    assert.equal(server.logs.find((line) => line.msg === 'listening')!.mirrorDir, join(tmpdir(), 'mirrorlite', 'mirror'));
-  } finally {
-    await server.stop();
-  }
-});

@@ -6,10 +6,11 @@
 // written with one system call each time it fills (on libuv's thread pool, while the next buffer
 // fills), and at every request's end, so a file is complete when the request answers. A producer
 // faster than the disk waits (backlog(), whenBacklogBelow()) rather than queueing without bound. When no request is running every file is closed: a user may
-// then move or delete them, and the next packet starts a new file. The pcap global header is
-// written once, when the file is new (or was not a capture this writer can append to); later
-// requests append records. Several requests may write to one target at once: each buffer flush
-// holds whole records, and the file is opened for appending.
+// then move or delete them, or the whole directory, and the next packet starts a new file (in a
+// re-created directory). The pcap global header is written once, when the file is new (or was not
+// a capture this writer can append to); later requests append records. Several requests may write
+// to one target at once: each buffer flush holds whole records, and the file is opened for
+// appending. An existing file is first checked to end on a record boundary (see TargetOutput).
 //
 // Datagrams. With a sink, every mirrored packet is also sent as one UDP datagram whose payload is
 // what follows the outer UDP header: the VXLAN header and the (truncated) inner frame, which is
@@ -17,13 +18,15 @@
 // datagrams are the host's own; the pcap files carry the exact AWS-style outer headers. Each
 // datagram is copied before it is handed to the socket, since the pcap buffer is reused at once.
 
+import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, unlinkSync, write, type BigIntStats } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
 import { PcapWriter } from './pcap-writer.js';
+import { walkRecords } from './pcap-tail.js';
 import { ETHERNET_HEADER_LENGTH, IPV4_HEADER_LENGTH, UDP_HEADER_LENGTH } from './vxlan.js';
 
 /** Buffered bytes per open target file: about 13,000 records of 300 bytes per write call. */
@@ -121,11 +124,30 @@ export class VxlanSink {
   }
 }
 
+/** What the files of one MirrorOutput share. */
+export interface TargetFiles {
+  onWarning: (message: string) => void;
+  /** Creates the mirror directory again, if it was deleted while no file was open. */
+  recreateDirectory: () => void;
+  /** path → fileIdentity() of the files this process last closed with every record written. */
+  closedWhole: Map<string, string>;
+}
+
 /**
  * One target's file, and its sink if it has one. A full buffer is handed to the file system on
  * libuv's thread pool and the writer goes on in a spare one, so the copy into the page cache runs
  * on another core while the next frames are mirrored. Writes to one file are queued and issued
  * one at a time: two writes in flight could land in either order.
+ *
+ * An existing file must end on a record boundary before records are appended: after a record cut
+ * short (a crash or a full disk in the middle of a write), an appended record would be read as the
+ * rest of the cut one and every record after it would be unreadable. Walking the records costs a
+ * read of the whole file, so it is skipped for a file this process closed itself with every write
+ * complete and that nobody changed since (see fileIdentity()): such a file ended on a boundary
+ * when it was opened (it was new, walked, or itself trusted so) and every write added whole
+ * records, so it still does. Any other file is walked once, on its first open by this process.
+ * (Not provided for: another process appending to the same file while this one has it open, as
+ * two servers holding the same target IDs and writing to one mirror directory at once would.)
  */
 export class TargetOutput {
   readonly writer: PcapWriter;
@@ -143,20 +165,33 @@ export class TargetOutput {
     readonly targetId: string,
     readonly path: string,
     readonly sink: VxlanSink | null,
-    onWarning: (message: string) => void,
+    private readonly files: TargetFiles,
     private readonly onWritten: () => void = () => undefined,
   ) {
-    this.fd = openSync(path, 'a');
+    this.fd = openForAppending(path, files.recreateDirectory);
     const fd = this.fd;
     this.writer = new PcapWriter({ bufferSize: PCAP_BUFFER_BYTES, sink: (chunk) => this.handOff(chunk.length) });
-    const size = fstatSync(fd).size;
+    const closedWhole = files.closedWhole.get(path);
+    files.closedWhole.delete(path); // until this open ends with every write done
+    const stat = fstatSync(fd, { bigint: true });
+    const size = Number(stat.size);
     if (size === 0) return; // new: the writer's buffer starts with the global header
-    if (size >= PCAP_FILE_HEADER_LENGTH && hasAppendableHeader(path)) {
-      this.writer.length = 0; // the file has its header: append records only
+    if (size < PCAP_FILE_HEADER_LENGTH || !hasAppendableHeader(fd)) {
+      files.onWarning(`${path} is not a classic little-endian Ethernet pcap file; it was emptied and restarted`);
+      ftruncateSync(fd, 0);
       return;
     }
-    onWarning(`${path} is not a classic little-endian Ethernet pcap file; it was emptied and restarted`);
-    ftruncateSync(fd, 0);
+    this.writer.length = 0; // the file has its header: append records only
+    if (closedWhole === fileIdentity(stat)) return;
+    const walk = walkRecords(fd, size);
+    if (walk.break === null) return;
+    ftruncateSync(fd, walk.wholeLength);
+    const cut = size - walk.wholeLength;
+    files.onWarning(
+      walk.break === 'cut-short'
+        ? `${path} ended inside a record (left by a crash or a full disk): cut the last ${cut} bytes, after its last whole record, before appending`
+        : `${path} has a record of impossible length at byte ${walk.wholeLength}, where pcap readers stop: cut the ${cut} bytes from there before appending`,
+    );
   }
 
   /** Hands every buffered record to the file system (see idle()). */
@@ -175,6 +210,7 @@ export class TargetOutput {
     if (this.fd < 0) return;
     this.flush();
     await this.idle();
+    if (this.error === null) this.files.closedWhole.set(this.path, fileIdentity(fstatSync(this.fd, { bigint: true })));
     closeSync(this.fd);
     this.fd = -1;
   }
@@ -220,32 +256,45 @@ const SPARE_BUFFERS = 2;
 
 export interface MirrorOutputOptions {
   directory: string;
+  /**
+   * `directory` or a folder above it, in a place other users can write to (the system's temporary
+   * folder), that must be this user's own and closed to others (see preparePrivateRoot()).
+   */
+  privateRoot?: string;
   sinks?: readonly SinkSpec[];
   onWarning?: (message: string) => void;
 }
+
+/** The mirror directory cannot be created or written; the message names it and says why. */
+export class MirrorDirectoryError extends Error {}
 
 /** Every target's output for one server. Requests bracket their writes with acquire() and release(). */
 export class MirrorOutput {
   readonly directory: string;
   private readonly targets = new Map<string, TargetOutput>();
   private users = 0;
-  private readonly onWarning: (message: string) => void;
+  private readonly files: TargetFiles;
   private backlogWaiters: { limit: number; resolve: () => void }[] = [];
 
   private constructor(
     directory: string,
+    privateRoot: string | undefined,
     private readonly defaultSink: VxlanSink | null,
     private readonly targetSinks: ReadonlyMap<string, VxlanSink>,
     private readonly sinks: readonly VxlanSink[],
     onWarning: (message: string) => void,
   ) {
     this.directory = directory;
-    this.onWarning = onWarning;
+    this.files = { onWarning, recreateDirectory: () => prepareDirectory(directory, privateRoot), closedWhole: new Map() };
   }
 
-  /** Creates the directory and opens the sinks (one socket per distinct address). */
+  /**
+   * Creates the directory, checks that a file can be created in it (so that a directory the server
+   * cannot write fails here, at start, rather than at the first mirrored packet), and opens the
+   * sinks (one socket per distinct address).
+   */
   static async open(options: MirrorOutputOptions): Promise<MirrorOutput> {
-    mkdirSync(options.directory, { recursive: true });
+    checkWritable(options.directory, options.privateRoot);
     const byAddress = new Map<string, Promise<VxlanSink>>();
     const sinkFor = (spec: SinkSpec) => {
       const key = `${spec.host}|${spec.port}`;
@@ -260,7 +309,7 @@ export class MirrorOutput {
       else targetSinks.set(spec.targetId, sink);
     }
     const sinks = await Promise.all(byAddress.values());
-    return new MirrorOutput(options.directory, defaultSink, targetSinks, sinks, options.onWarning ?? (() => undefined));
+    return new MirrorOutput(options.directory, options.privateRoot, defaultSink, targetSinks, sinks, options.onWarning ?? (() => undefined));
   }
 
   /** Where each target's datagrams go: `target-id` → `host:port` ('*' for the all-targets sink). */
@@ -284,7 +333,7 @@ export class MirrorOutput {
   target(targetId: string): TargetOutput {
     let output = this.targets.get(targetId);
     if (output === undefined) {
-      output = new TargetOutput(targetId, this.pathOf(targetId), this.targetSinks.get(targetId) ?? this.defaultSink, this.onWarning, () => this.checkBacklog());
+      output = new TargetOutput(targetId, this.pathOf(targetId), this.targetSinks.get(targetId) ?? this.defaultSink, this.files, () => this.checkBacklog());
       this.targets.set(targetId, output);
     }
     return output;
@@ -347,14 +396,96 @@ export class MirrorOutput {
   }
 }
 
-/** The header PcapWriter writes: little-endian microsecond magic, version 2.4, Ethernet. */
-function hasAppendableHeader(path: string): boolean {
-  const header = Buffer.alloc(PCAP_FILE_HEADER_LENGTH);
-  const fd = openSync(path, 'r');
+function prepareDirectory(directory: string, privateRoot: string | undefined): void {
+  if (privateRoot !== undefined) preparePrivateRoot(privateRoot);
+  mkdirSync(directory, { recursive: true });
+}
+
+/**
+ * A folder of a fixed name in a place every user can write to could have been made by someone
+ * else, to read the captures or to plant links that make the server write over other files. So it
+ * is created for this user alone (0700) and used only if it is a real directory (not a link),
+ * owned by this user, that no other user can write to. Where there are no user IDs (Windows),
+ * the temporary folder is the user's own already.
+ */
+function preparePrivateRoot(root: string): void {
   try {
-    if (readSync(fd, header, 0, header.length, 0) < header.length) return false;
-  } finally {
-    closeSync(fd);
+    mkdirSync(root, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  const stat = lstatSync(root);
+  if (!stat.isDirectory()) throw new MirrorDirectoryError(`${root} is not a directory`);
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (stat.uid !== uid) throw new MirrorDirectoryError(`${root} belongs to another user (uid ${stat.uid}), not to this one (uid ${uid})`);
+  if ((stat.mode & 0o022) !== 0) throw new MirrorDirectoryError(`other users can write to ${root} (mode ${(stat.mode & 0o777).toString(8)}); make it 700`);
+}
+
+/**
+ * Creates the directory and a file in it, then removes the file; throws a MirrorDirectoryError.
+ * The file has a name no one can guess and must be new ('wx'): in a directory others can write to,
+ * a link planted under a known name would make this check empty the file it points to.
+ */
+function checkWritable(directory: string, privateRoot: string | undefined): void {
+  const probe = join(directory, `.mirrorlite-write-check-${randomBytes(8).toString('hex')}`);
+  try {
+    prepareDirectory(directory, privateRoot);
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (error) {
+    const reason = error instanceof MirrorDirectoryError ? error.message : describeFileError(error as NodeJS.ErrnoException);
+    throw new MirrorDirectoryError(`cannot write mirrored packets to ${directory}: ${reason}`);
+  }
+}
+
+function describeFileError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${error.message})`;
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return `a part of the path is a file, not a directory (${error.message})`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device';
+    default:
+      return error.message;
+  }
+}
+
+/** The header PcapWriter writes: little-endian microsecond magic, version 2.4, Ethernet. */
+function hasAppendableHeader(fd: number): boolean {
+  const header = Buffer.alloc(PCAP_FILE_HEADER_LENGTH);
+  if (readSync(fd, header, 0, header.length, 0) < header.length) return false;
   return header.readUInt32LE(0) === PCAP_MAGIC_MICROSECONDS && header.readUInt16LE(4) === 2 && (header.readUInt32LE(20) & 0xffff) === LINKTYPE_ETHERNET;
+}
+
+/**
+ * Read and write ('a+': the tail check reads what it may cut); every write still lands at the end.
+ * The directory is re-created only when the open fails for want of it, so an open costs nothing
+ * more while it exists.
+ */
+function openForAppending(path: string, recreateDirectory: () => void): number {
+  try {
+    return openSync(path, 'a+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    recreateDirectory();
+    return openSync(path, 'a+');
+  }
+}
+
+/**
+ * Which file, how long, and when last changed. Equal identities at close and at the next open
+ * mean nobody changed the file in between, so the record boundary it had at close still holds:
+ * the kernel sets ctime on every change of content or metadata (a write, a truncation, a rename,
+ * a chmod) and no system call can set it back, a file replaced by another has another inode, and
+ * the size is compared too, for a change within the clock tick of the close.
+ */
+export function fileIdentity(stat: BigIntStats): string {
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
