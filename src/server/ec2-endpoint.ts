@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../../model/ec2-types.js';
-import {
-  ApiError,
-  dryRunOperation,
-  internalError,
-  invalidAction,
-  missingAction,
-} from '../protocol/api-error.js';
+import { ApiError, dryRunOperation, invalidAction } from '../protocol/api-error.js';
 import { InputValidator, type ExtraRules } from '../protocol/input-validator.js';
 import type { ServiceModel } from '../protocol/service-model.js';
 import { XmlWriter } from '../protocol/xml-writer.js';
@@ -16,7 +10,7 @@ import type { Store } from '../state/store.js';
 import { callerOfAuthorization, type Caller } from './caller-identity.js';
 import { buildDispatchTable, otherOperationsOf, type Dispatch } from './dispatch-table.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
-import { callerOf, operationInput, readParameters, type Parameters } from './query-parameters.js';
+import { QueryPipeline, type Invocation } from './query-pipeline.js';
 import { MAX_KEY_BYTES, ReadCache } from './read-cache.js';
 
 export interface Ec2EndpointOptions {
@@ -39,56 +33,52 @@ export interface Ec2EndpointOptions {
 }
 
 /**
- * The EC2 Query endpoint as one function from request to response. Its steps, in order: read the
- * parameters, identify the caller, resolve the operation, parse and validate the input from the
- * model, run the handler in a transaction (or rehearse it for DryRun), serialise the output.
+ * The EC2 Query endpoint: the shared Query pipeline, with EC2's operations run in a transaction of
+ * the store (or rehearsed for DryRun), and a read cache in front of it for Describe calls.
  */
 export class Ec2Endpoint {
   private readonly dispatch: ReadonlyMap<string, Dispatch>;
-  private readonly validator: InputValidator;
-  private readonly writer: XmlWriter;
   private readonly otherOperations: ReadonlySet<string>;
+  private readonly pipeline: QueryPipeline;
   private readonly readCache = new ReadCache();
 
   constructor(private readonly options: Ec2EndpointOptions) {
     this.dispatch = buildDispatchTable(options.model, options.handlers, options.notImplemented);
-    this.validator = new InputValidator(options.model, options.validationRules);
-    this.writer = new XmlWriter(options.model);
     this.otherOperations = otherOperationsOf(options.model);
+    this.pipeline = new QueryPipeline({
+      model: options.model,
+      validator: new InputValidator(options.model, options.validationRules),
+      writer: new XmlWriter(options.model),
+      contentType: 'text/xml;charset=UTF-8',
+      defaults: { account: options.config.defaultAccount, region: options.config.defaultRegion },
+      resolve: (action) => this.resolve(action),
+      ...(options.logParameters ? { logParameters: true } : {}),
+      ...(options.onUnexpectedError ? { onUnexpectedError: options.onUnexpectedError } : {}),
+    });
   }
 
   handle(request: HttpRequest): RoutedResponse {
-    const requestId = randomUUID();
-    const log: RequestLogFields = { requestId };
+    const log: RequestLogFields = { requestId: randomUUID() };
     const cacheKey = this.readCacheKey(request);
-    if (cacheKey) {
-      const answered = this.answerFromReadCache(cacheKey, requestId, log);
-      if (answered) return answered;
+    if (!cacheKey) return this.pipeline.handle(request, log);
+    const { caller, key } = cacheKey;
+    const partition = this.options.store.partition(caller.account, caller.region);
+    const read = this.readCache.get(partition, key);
+    if (read) {
+      Object.assign(log, { account: caller.account, region: caller.region, action: read.action });
+      return this.pipeline.answer(read.action, read.body, log);
     }
-    try {
-      const parameters = readParameters(request);
-      if (this.options.logParameters) log.parameters = Object.fromEntries(parameters.pairs);
-      const caller = this.identify(request, parameters);
-      log.account = caller.account;
-      log.region = caller.region;
-      const action = parameters.get('Action');
-      if (!action) throw missingAction();
-      log.action = action;
-      const operation = this.resolve(action);
-      const input = operationInput(this.options.model, this.validator, action, parameters);
-      const output = this.invoke(action as OperationName, operation, input, caller, requestId);
-      const members = this.writer.outputMembers(action, output as Record<string, unknown>);
-      const sameCaller = cacheKey && cacheKey.caller.account === caller.account && cacheKey.caller.region === caller.region;
-      if (sameCaller && this.options.readOnlyOperations?.has(action)) {
-        this.readCache.set(this.options.store.partition(caller.account, caller.region), cacheKey.key, { action, body: members });
+    return this.pipeline.handle(request, log, (answer) => {
+      const sameCaller = answer.caller.account === caller.account && answer.caller.region === caller.region;
+      if (sameCaller && this.options.readOnlyOperations?.has(answer.action)) {
+        this.readCache.set(partition, key, { action: answer.action, body: answer.members });
       }
-      return this.respond(200, this.writer.envelopeChunks(action, requestId, members), log);
-    } catch (error) {
-      const apiError = error instanceof ApiError ? error : internalError();
-      if (!(error instanceof ApiError)) this.options.onUnexpectedError?.(error, log);
-      log.errorCode = apiError.code;
-      return this.respond(apiError.status, this.writer.error(apiError, requestId), log);
-    }
+    });
+  }
+
+  /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
+  refuse(error: ApiError): RoutedResponse {
+    return this.pipeline.refuse(error);
   }
 
   /**
@@ -104,34 +94,15 @@ export class Ec2Endpoint {
     return caller && { key: `${request.url}\n${request.body.toString('latin1')}`, caller };
   }
 
-  private answerFromReadCache(cacheKey: { key: string; caller: Caller }, requestId: string, log: RequestLogFields): RoutedResponse | undefined {
-    const { caller } = cacheKey;
-    const read = this.readCache.get(this.options.store.partition(caller.account, caller.region), cacheKey.key);
-    if (!read) return undefined;
-    log.account = caller.account;
-    log.region = caller.region;
-    log.action = read.action;
-    return this.respond(200, this.writer.envelopeChunks(read.action, requestId, read.body), log);
-  }
-
-  /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
-  refuse(error: ApiError): RoutedResponse {
-    const requestId = randomUUID();
-    return this.respond(error.status, this.writer.error(error, requestId), { requestId, errorCode: error.code });
-  }
-
-  private identify(request: HttpRequest, parameters: Parameters): Caller {
-    const { config } = this.options;
-    return callerOf(request, parameters, { account: config.defaultAccount, region: config.defaultRegion });
-  }
-
-  private resolve(action: string): Dispatch & { kind: 'handled' } {
+  private resolve(action: string): Invocation {
     const dispatch = this.dispatch.get(action);
-    if (dispatch?.kind === 'handled') return dispatch;
-    if (dispatch || this.otherOperations.has(action)) {
-      throw new ApiError('InvalidAction', `The action ${action} is not supported by mirrorlite.`);
+    if (dispatch?.kind !== 'handled') {
+      if (dispatch || this.otherOperations.has(action)) {
+        throw new ApiError('InvalidAction', `The action ${action} is not supported by mirrorlite.`);
+      }
+      throw invalidAction(action);
     }
-    throw invalidAction(action);
+    return (input, caller, requestId) => this.invoke(action as OperationName, dispatch, input, caller, requestId);
   }
 
   private invoke(
@@ -157,18 +128,5 @@ export class Ec2Endpoint {
       throw dryRunOperation();
     }
     return store.transaction(() => dispatch.handler(input as never, context));
-  }
-
-  private respond(status: number, body: Buffer | Buffer[], log: RequestLogFields): RoutedResponse {
-    return {
-      status,
-      headers: {
-        'content-type': 'text/xml;charset=UTF-8',
-        'x-amzn-requestid': log.requestId!,
-        server: 'mirrorlite',
-      },
-      body,
-      log,
-    };
   }
 }

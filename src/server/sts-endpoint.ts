@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../../model/sts-types.js';
-import { ApiError, internalError, missingAction } from '../protocol/api-error.js';
+import { ApiError } from '../protocol/api-error.js';
 import { InputValidator } from '../protocol/input-validator.js';
 import type { ServiceModel } from '../protocol/service-model.js';
 import { XmlWriter } from '../protocol/xml-writer.js';
 import type { StsHandler, StsHandlerTable } from '../service/security-token.js';
 import { signingService } from './caller-identity.js';
 import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
+import { QueryPipeline, type Invocation } from './query-pipeline.js';
 import { buildDispatchTable, otherOperationsOf, type Dispatch } from './dispatch-table.js';
-import { callerOf, operationInput, readParameters } from './query-parameters.js';
+import { readParameters } from './query-parameters.js';
 
 /** The STS API version, which every STS Query request carries. */
 export const STS_VERSION = '2011-06-15';
@@ -48,72 +48,50 @@ export interface StsEndpointOptions {
 }
 
 /**
- * STS over the awsQuery protocol, beside EC2 on the same endpoint and through the same model-driven
- * layers: parameters, caller, operation, input parsed and validated from the cut STS model, handler,
- * output serialised by the XML writer in its awsQuery flavour (`<XResult>`, `ResponseMetadata`,
- * `<ErrorResponse>`). STS keeps no state, so there is no store, transaction or DryRun here.
+ * STS over the awsQuery protocol, beside EC2 on the same endpoint and through the same Query
+ * pipeline, with the cut STS model and the XML writer in its awsQuery flavour (`<XResult>`,
+ * `ResponseMetadata`, `<ErrorResponse>`). STS keeps no state: no store, transaction or DryRun here.
  */
 export class StsEndpoint {
   private readonly dispatch: ReadonlyMap<string, Dispatch<StsHandler<OperationName>>>;
-  private readonly validator: InputValidator;
-  private readonly writer: XmlWriter;
   private readonly otherOperations: ReadonlySet<string>;
+  private readonly pipeline: QueryPipeline;
 
-  constructor(private readonly options: StsEndpointOptions) {
+  constructor(options: StsEndpointOptions) {
     this.dispatch = buildDispatchTable<StsHandler<OperationName>>(options.model, options.handlers, []);
-    this.validator = new InputValidator(options.model);
-    this.writer = new XmlWriter(options.model);
     this.otherOperations = otherOperationsOf(options.model);
+    this.pipeline = new QueryPipeline({
+      model: options.model,
+      validator: new InputValidator(options.model),
+      writer: new XmlWriter(options.model),
+      contentType: 'text/xml',
+      defaults: options.defaults,
+      resolve: (action) => this.resolve(action),
+      ...(options.logParameters ? { logParameters: true } : {}),
+      ...(options.onUnexpectedError ? { onUnexpectedError: options.onUnexpectedError } : {}),
+    });
   }
 
   handle(request: HttpRequest): RoutedResponse {
-    const requestId = randomUUID();
-    const log: RequestLogFields = { requestId };
-    try {
-      const parameters = readParameters(request);
-      if (this.options.logParameters) log.parameters = Object.fromEntries(parameters.pairs);
-      const caller = callerOf(request, parameters, this.options.defaults);
-      log.account = caller.account;
-      log.region = caller.region;
-      const action = parameters.get('Action');
-      if (!action) throw missingAction();
-      log.action = action;
-      const handler = this.resolve(action);
-      const input = operationInput(this.options.model, this.validator, action, parameters);
-      const output = handler(input as never, { account: caller.account, region: caller.region, requestId });
-      const members = this.writer.outputMembers(action, output as Record<string, unknown>);
-      return this.respond(200, this.writer.envelopeChunks(action, requestId, members), log);
-    } catch (error) {
-      const apiError = error instanceof ApiError ? error : internalError();
-      if (!(error instanceof ApiError)) this.options.onUnexpectedError?.(error, log);
-      log.errorCode = apiError.code;
-      return this.respond(apiError.status, this.writer.error(apiError, requestId), log);
-    }
+    return this.pipeline.handle(request);
   }
 
   /** The error envelope for a request refused before it reaches the pipeline (verb, size). */
   refuse(error: ApiError): RoutedResponse {
-    const requestId = randomUUID();
-    return this.respond(error.status, this.writer.error(error, requestId), { requestId, errorCode: error.code });
+    return this.pipeline.refuse(error);
   }
 
   /**
    * The handler, or InvalidAction: for an STS action mirrorlite does not serve, saying so; for any
    * other name, in STS's words ("Could not find operation … for version 2011-06-15").
    */
-  private resolve(action: string): StsHandler<OperationName> {
+  private resolve(action: string): Invocation {
     const dispatch = this.dispatch.get(action);
-    if (dispatch?.kind === 'handled') return dispatch.handler;
+    if (dispatch?.kind === 'handled') {
+      const handler = dispatch.handler;
+      return (input, caller, requestId) => handler(input as never, { account: caller.account, region: caller.region, requestId });
+    }
     if (this.otherOperations.has(action)) throw new ApiError('InvalidAction', `The action ${action} is not supported by mirrorlite.`);
     throw new ApiError('InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
-  }
-
-  private respond(status: number, body: Buffer | Buffer[], log: RequestLogFields): RoutedResponse {
-    return {
-      status,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': log.requestId!, server: 'mirrorlite' },
-      body,
-      log,
-    };
   }
 }
