@@ -24,17 +24,29 @@ export interface AdapterOptions {
   logger: Logger;
   maxBodyBytes: number;
   streamRoutes?: readonly StreamRoute[];
+  /** How long a connection may stay silent while a request is on it (default IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * A request may take as long as it needs, but no connection may go silent for longer than this
+ * while a request is on it. No deadline on the whole request: a replay streams its capture for as
+ * long as the capture takes (Node's default deadline of 300 s cut long replays with a 408). A
+ * client that stops sending mid-request gets a 408 after this long instead of holding its socket.
+ */
+export const IDLE_TIMEOUT_MS = 120_000;
 
 /** The node:http side: reads the body (bounded, decompressed), calls the router, writes, logs. */
 export function createHttpServer(options: AdapterOptions): Server {
   const streamRoutes = new Map((options.streamRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
-  const unanswered = new WeakMap<Duplex, { requests: Set<IncomingMessage>; then?: () => void }>();
-  const server = createServer((request, response) => {
+  const unanswered = new WeakMap<Duplex, { requests: Map<IncomingMessage, { response: ServerResponse; started: bigint }>; then?: () => void }>();
+  /** Requests answered 408 because their connection went silent: logged then, not again. */
+  const timedOut = new WeakSet<IncomingMessage>();
+  const server = createServer({ requestTimeout: 0 }, (request, response) => {
     const started = process.hrtime.bigint();
     let pending = unanswered.get(request.socket);
-    if (!pending) unanswered.set(request.socket, (pending = { requests: new Set() }));
-    pending.requests.add(request);
+    if (!pending) unanswered.set(request.socket, (pending = { requests: new Map() }));
+    pending.requests.set(request, { response, started });
     response.once('close', () => {
       pending.requests.delete(request);
       if (pending.requests.size === 0) pending.then?.();
@@ -43,7 +55,9 @@ export function createHttpServer(options: AdapterOptions): Server {
     const streamRoute = streamRoutes.get(`${request.method} ${path}`);
     if (streamRoute) {
       streamRoute.handle(request, response).then(
-        () => logRequest(options.logger, request, response.statusCode, started, {}),
+        () => {
+          if (!timedOut.has(request)) logRequest(options.logger, request, response.statusCode, started, {});
+        },
         (error: unknown) => {
           options.logger.error({ err: error, path }, 'stream route failed');
           if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
@@ -53,6 +67,7 @@ export function createHttpServer(options: AdapterOptions): Server {
       return;
     }
     const answer = (routed: RoutedResponse) => {
+      if (timedOut.has(request)) return;
       send(response, routed);
       logRequest(options.logger, request, routed.status, started, routed.log);
     };
@@ -84,6 +99,23 @@ export function createHttpServer(options: AdapterOptions): Server {
   // 5 s races clients that reuse them just then. Keep them about as long as AWS endpoints do.
   server.keepAliveTimeout = 61_000;
   server.headersTimeout = 65_000;
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  // Node destroys a silent socket only when nobody listens for 'timeout'. Listening, we tell apart
+  // a client that stopped sending a request (answered 408 at the transport level, as a request that
+  // never finishes its headers is), the server still at work (a body it paused reading while the
+  // disk catches up, an answer not ready yet: left alone), and an idle connection (closed).
+  server.on('timeout', (socket: Duplex) => {
+    const requests = [...(unanswered.get(socket)?.requests ?? [])];
+    const stalled = requests.find(([request, { response }]) => !request.complete && request.readableFlowing !== false && !response.headersSent);
+    if (!stalled) {
+      if (requests.length === 0) socket.destroy();
+      return;
+    }
+    const [request, { response, started }] = stalled;
+    timedOut.add(request);
+    response.writeHead(408, { connection: 'close', 'content-length': '0' }).end();
+    logRequest(options.logger, request, 408, started, { errorCode: 'RequestTimeout' });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -97,7 +129,7 @@ export function createHttpServer(options: AdapterOptions): Server {
       if (socket.writable) socket.end(`HTTP/1.1 ${TRANSPORT_STATUS[error.code ?? ''] ?? '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };
     const pending = unanswered.get(socket);
-    if (pending && pending.requests.size > 0 && [...pending.requests].every((request) => request.complete)) pending.then = refuse;
+    if (pending && pending.requests.size > 0 && [...pending.requests.keys()].every((request) => request.complete)) pending.then = refuse;
     else refuse();
   });
   return server;

@@ -28,6 +28,8 @@ export interface ServerOptions {
   defaultRegion?: string;
   quotas?: Partial<Quotas>;
   maxBodyBytes?: number;
+  /** How long a connection may stay silent mid-request (default: node-adapter's IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
   /** Where mirrored packets are written (see traffic-plane.ts for the default). */
   mirrorDir?: string;
   /** --vxlan-sink: also send mirrored packets as UDP datagrams. */
@@ -96,6 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     router,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     streamRoutes: [stateImportRoute(store, upgradeState), ...traffic.streamRoutes],
   });
 
