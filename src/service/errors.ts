@@ -89,8 +89,8 @@ export const dependencyViolation = (noun: string, id: string) =>
 export const invalidTagKey = (key: string) =>
   new ApiError('InvalidTagKey.Malformed', `Tag key '${key}' is not valid: keys are 1 to 127 characters and cannot start with 'aws:'.`);
 
-export const tagLimitExceeded = (id: string, limit: number) =>
-  new ApiError('TagLimitExceeded', `The maximum number of tags (${limit}) for resource '${id}' has been exceeded.`);
+export const tagLimitExceeded = (limit: number, id?: string) =>
+  new ApiError('TagLimitExceeded', id ? `The maximum number of tags (${limit}) for resource '${id}' has been exceeded.` : `The maximum number of tags per resource (${limit}) has been exceeded.`);
 
 // --- Addresses ---
 

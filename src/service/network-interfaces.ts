@@ -62,7 +62,7 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     RequesterManaged: false,
     SourceDestCheck: true,
     Status: 'available',
-    TagSet: tagsFromSpecifications(input.TagSpecifications, 'network-interface', context.config.quotas.tagsPerResource, NetworkInterfaceId),
+    TagSet: tagsFromSpecifications(input.TagSpecifications, 'network-interface', context.config.quotas.tagsPerResource),
     Ipv6Native: false,
     mtu: DEFAULT_MTU,
     ...(input.EnablePrimaryIpv6 ? { primaryIpv6Enabled: true as const } : {}),

@@ -118,7 +118,7 @@ const createSecurityGroup: Handler<'CreateSecurityGroup'> = (input, context) => 
   if (partition.securityGroupsByVpcAndName.has(`${vpc.VpcId}#${input.GroupName}`)) throw securityGroupDuplicate(input.GroupName, vpc.VpcId);
   if (partition.securityGroups.size - partition.vpcs.size >= config.quotas.securityGroupsPerRegion) throw securityGroupLimitExceeded(vpc.VpcId);
   const GroupId = newId('security-group', (id) => partition.securityGroups.has(id));
-  const Tags = tagsFromSpecifications(input.TagSpecifications, 'security-group', config.quotas.tagsPerResource, GroupId);
+  const Tags = tagsFromSpecifications(input.TagSpecifications, 'security-group', config.quotas.tagsPerResource);
   const group = partition.securityGroups.put(groupRecord(partition, vpc, GroupId, input.GroupName, input.Description, Tags));
   // "By default, a new security group starts with only an outbound rule that allows all traffic to leave the resource."
   putRules(partition, group, [{ IsEgress: true, ...allTraffic, CidrIpv4: '0.0.0.0/0' }]);

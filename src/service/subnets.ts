@@ -143,7 +143,7 @@ const createSubnet: Handler<'CreateSubnet'> = (input, context) => {
     Ipv6Native: false,
     PrivateDnsNameOptionsOnLaunch: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
     BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' },
-    Tags: tagsFromSpecifications(input.TagSpecifications, 'subnet', context.config.quotas.tagsPerResource, SubnetId),
+    Tags: tagsFromSpecifications(input.TagSpecifications, 'subnet', context.config.quotas.tagsPerResource),
     seq: partition.nextSeq(),
   });
   return { Subnet: present(view(partition, subnet)) };

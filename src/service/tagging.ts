@@ -26,13 +26,11 @@ export function checkTags(tags: readonly Tag[]): Tag[] {
   });
 }
 
-/** The tags a Create call's TagSpecifications give the resource of type `resourceType`. */
-export function tagsFromSpecifications(
-  specifications: readonly TagSpecification[] | undefined,
-  resourceType: ResourceType,
-  limit: number,
-  id = '',
-): Tag[] {
+/**
+ * The tags a Create call's TagSpecifications give the resource of type `resourceType`. Too many is
+ * refused without naming the resource: the refusal rolls the create back, so its ID never exists.
+ */
+export function tagsFromSpecifications(specifications: readonly TagSpecification[] | undefined, resourceType: ResourceType, limit: number): Tag[] {
   if (!specifications?.length) return [];
   const seen = new Set<string>();
   const tags: Tag[] = [];
@@ -45,7 +43,7 @@ export function tagsFromSpecifications(
     tags.push(...(specification.Tags ?? []));
   }
   const checked = checkTags(tags);
-  if (checked.length > limit) throw tagLimitExceeded(id, limit);
+  if (checked.length > limit) throw tagLimitExceeded(limit);
   return checked;
 }
 

@@ -73,7 +73,7 @@ const createTags: Handler<'CreateTags'> = (input, context) => {
   for (const target of input.Resources.map((id) => resource(partition, id))) {
     const merged = withTags(tagsOf(target), tags);
     if (merged.length > config.quotas.tagsPerResource) {
-      throw tagLimitExceeded(target.taggable.table(partition).idOf(target.record), config.quotas.tagsPerResource);
+      throw tagLimitExceeded(config.quotas.tagsPerResource, target.taggable.table(partition).idOf(target.record));
     }
     retag(target, partition, merged);
   }

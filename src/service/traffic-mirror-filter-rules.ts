@@ -72,7 +72,7 @@ const createTrafficMirrorFilterRule: Handler<'CreateTrafficMirrorFilterRule'> = 
       DestinationCidrBlock: input.DestinationCidrBlock,
       SourceCidrBlock: input.SourceCidrBlock,
       Description: input.Description,
-      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-filter-rule', config.quotas.tagsPerResource, id),
+      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-filter-rule', config.quotas.tagsPerResource),
       seq: partition.nextSeq(),
     });
     return { TrafficMirrorFilterRule: ruleView(rule) };

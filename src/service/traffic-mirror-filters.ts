@@ -41,7 +41,7 @@ const createTrafficMirrorFilter: Handler<'CreateTrafficMirrorFilter'> = (input, 
       TrafficMirrorFilterId: id,
       Description: input.Description,
       NetworkServices: [],
-      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-filter', config.quotas.tagsPerResource, id),
+      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-filter', config.quotas.tagsPerResource),
       seq: partition.nextSeq(),
     });
     return { TrafficMirrorFilter: filterView(partition, filter) };

@@ -120,7 +120,7 @@ const createTrafficMirrorSession: Handler<'CreateTrafficMirrorSession'> = (input
       SessionNumber: input.SessionNumber,
       VirtualNetworkId: input.VirtualNetworkId ?? randomVirtualNetworkId(partition),
       ...(input.Description !== undefined ? { Description: input.Description } : {}),
-      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-session', config.quotas.tagsPerResource, id),
+      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-session', config.quotas.tagsPerResource),
       seq: partition.nextSeq(),
     });
     return { TrafficMirrorSession: session };

@@ -83,7 +83,7 @@ const createTrafficMirrorTarget: Handler<'CreateTrafficMirrorTarget'> = (input, 
       Type: type,
       ...(input.Description !== undefined ? { Description: input.Description } : {}),
       OwnerId: context.account,
-      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-target', config.quotas.tagsPerResource, id),
+      Tags: tagsFromSpecifications(input.TagSpecifications, 'traffic-mirror-target', config.quotas.tagsPerResource),
       seq: partition.nextSeq(),
     });
     return { TrafficMirrorTarget: target };

@@ -101,7 +101,7 @@ const createVpc: Handler<'CreateVpc'> = (input, context) => {
     InstanceTenancy: input.InstanceTenancy ?? 'default',
     IsDefault: false,
     BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' },
-    Tags: tagsFromSpecifications(input.TagSpecifications, 'vpc', context.config.quotas.tagsPerResource, VpcId),
+    Tags: tagsFromSpecifications(input.TagSpecifications, 'vpc', context.config.quotas.tagsPerResource),
     defaultSecurityGroupId: newId('security-group'),
     seq: partition.nextSeq(),
   });

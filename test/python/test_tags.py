@@ -112,3 +112,16 @@ def test_tags_are_per_account(server, ec2, topo):
     assert_error("InvalidTrafficMirrorFilterId.NotFound", other.create_tags, Resources=[filt], Tags=[{"Key": "a", "Value": "b"}])
     ec2.create_tags(Resources=[filt], Tags=[{"Key": "a", "Value": "b"}])
     assert other.describe_tags()["Tags"] == []
+
+
+def test_too_many_tags_at_create_names_no_resource_and_creates_none(ec2, topo):
+    before = ec2.describe_traffic_mirror_filters()["TrafficMirrorFilters"]
+    tags = [{"Key": f"k{i}", "Value": ""} for i in range(51)]
+    message = assert_error(
+        "TagLimitExceeded", ec2.create_traffic_mirror_filter,
+        TagSpecifications=[{"ResourceType": "traffic-mirror-filter", "Tags": tags}],
+        message="The maximum number of tags per resource (50) has been exceeded.",
+    )
+    # The refusal rolled the create back: the message may not name an ID that never existed.
+    assert "tmf-" not in message
+    assert ec2.describe_traffic_mirror_filters()["TrafficMirrorFilters"] == before
