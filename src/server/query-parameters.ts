@@ -12,7 +12,11 @@ import type { HttpRequest } from './http-types.js';
  * body, and the envelope and signature parameters among them.
  */
 
-/** Parameters that carry the request's envelope or signature, not operation input. */
+/**
+ * Parameters that carry the request's envelope or signature, not operation input. `Version` is
+ * among them and is not checked against the model's: EC2 still answers every API version it has
+ * published, and every client sends the model's (decided; README "Behaviour").
+ */
 export const ENVELOPE_PARAMETERS = new Set([
   'Action',
   'Version',
