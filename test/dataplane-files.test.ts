@@ -1,15 +1,15 @@
 // The mirror pcap files against a real `mirrorlite serve`: a file a killed server left ending
-// inside a record is repaired before the next replay appends to it, a mirror directory deleted
-// while the server runs is created again, and the default directory is the user's own and is
-// checked at start.
+// inside a record is repaired before the next replay appends to it, one in another capture format
+// is kept under another name, a mirror directory deleted while the server runs is created again,
+// and the default directory is the user's own and is checked at start.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildTopology, readCapture, replay, trafficCases, writeCapture, type Topology } from './dataplane-fixtures.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { logLine, startServerProcess } from './support/server-process.js';
 
 let dir: string;
 let capture: string;
@@ -18,16 +18,6 @@ before(() => {
   capture = join(dir, 'flows.pcap');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Log lines are written in batches: wait for one that matches. */
-async function logLine(server: ServerProcess, match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  for (let waited = 0; waited < 5000; waited += 50) {
-    const line = server.logs.find(match);
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no such log line in ${JSON.stringify(server.logs)}`);
-}
 
 test('a pcap file left ending inside a record by a killed server is cut to its last whole record before the next replay; a deleted mirror directory is created again', async () => {
   const dataDir = join(dir, 'state');
@@ -48,10 +38,32 @@ test('a pcap file left ending inside a record by a killed server is cut to its l
     const warning = await logLine(server, (line) => typeof line.msg === 'string' && line.msg.includes('ended inside a record'));
     assert.equal(warning.level, 40);
     assert.match(warning.msg as string, new RegExp(`^${file} ended inside a record \\(left by a crash or a full disk\\): cut the last \\d+ bytes`));
+    assert.deepEqual(second.warnings, [warning.msg], 'the summary says so too');
 
     rmSync(join(dataDir, 'mirror'), { recursive: true });
     const third = await replay(server.url, capture, t.a.id);
     assert.equal(readCapture(file).length, third.framesWritten[t.targets.te]!, 'a new file, in a new directory');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a mirror file in another capture format (pcapng here) is kept under another name, and the replay summary says so', async () => {
+  const mirrorDir = join(dir, 'mirror-pcapng');
+  const server = await startServerProcess(['--mirror-dir', mirrorDir]);
+  try {
+    const t: Topology = await buildTopology(server.url);
+    writeCapture(capture, trafficCases(t));
+    const file = join(mirrorDir, `${t.targets.te}.pcap`);
+    // A pcapng section header block, as `editcap -F pcapng` or Wireshark's "Save" leaves the file.
+    const theirs = Buffer.from('0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000', 'hex');
+    writeFileSync(file, theirs);
+    const summary = await replay(server.url, capture, t.a.id);
+    assert.equal(readCapture(file).length, summary.framesWritten[t.targets.te]!, 'a new file, of this replay alone');
+    const kept = readdirSync(mirrorDir).filter((name) => name.startsWith(`${t.targets.te}.pcap.`));
+    assert.equal(kept.length, 1);
+    assert.deepEqual(readFileSync(join(mirrorDir, kept[0]!)), theirs, 'the old file, untouched');
+    assert.deepEqual(summary.warnings, [`${file} is a pcapng file, which mirrorlite cannot append to: it was kept as ${join(mirrorDir, kept[0]!)} and a new file started in its place`]);
   } finally {
     await server.stop();
   }
@@ -84,6 +96,16 @@ test('serve refuses to start, naming the directory, when the mirror directory ca
   writeFileSync(file, '');
   await assert.rejects(
     startServerProcess(['--mirror-dir', join(file, 'mirror')]),
-    new RegExp(`exited with 1 before listening; stderr: mirrorlite: cannot write mirrored packets to ${join(file, 'mirror')}: a part of the path is a file, not a directory`),
+    new RegExp(`exited with 1 before listening; stderr: mirrorlite: cannot write mirrored packets to ${join(file, 'mirror')}: a part of the path is a file, not a directory \\(.*\\); it was left untouched; choose another directory with --mirror-dir`),
   );
+
+  // <data-dir>/mirror, the default mirror directory, taken by a file.
+  const dataDir = join(dir, 'state-with-a-mirror-file');
+  mkdirSync(dataDir);
+  writeFileSync(join(dataDir, 'mirror'), 'notes');
+  await assert.rejects(
+    startServerProcess(['--data-dir', dataDir]),
+    new RegExp(`exited with 1 before listening; stderr: mirrorlite: cannot write mirrored packets to ${join(dataDir, 'mirror')}: ${join(dataDir, 'mirror')} is a file, not a directory; it was left untouched; choose another directory with --mirror-dir`),
+  );
+  assert.equal(readFileSync(join(dataDir, 'mirror'), 'utf8'), 'notes');
 });

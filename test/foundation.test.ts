@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { awsCli, boto3, hasCliV2, sdkClient } from './support/clients.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { logLine, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 let server: ServerProcess;
 before(async () => {
@@ -137,15 +137,8 @@ describe('the EC2 Query envelope', () => {
 });
 
 describe('accounts and regions', () => {
-  /** The server's log line for a request, by its request ID (log writes are asynchronous). */
-  async function logLineOf(requestId: string | undefined) {
-    for (let i = 0; i < 50; i++) {
-      const line = server.logs.find((entry) => entry.requestId === requestId);
-      if (line) return line;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.fail(`no log line for request ${requestId}`);
-  }
+  /** The server's log line for a request, by its request ID. */
+  const logLineOf = (requestId: string | undefined) => logLine(server, (entry) => entry.requestId === requestId);
 
   test('a 12-digit access key is the account; the credential scope is the region', async () => {
     const out = await sdkClient(server.url, { accessKeyId: '123456789012', region: 'eu-west-3' }).send(new DescribeTrafficMirrorSessionsCommand({}));

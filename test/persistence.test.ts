@@ -1,11 +1,12 @@
 // Durable state: a full topology survives SIGKILL byte for byte (with its NextTokens and
-// ClientTokens); a damaged, foreign or newer database is refused and left untouched; one data dir
+// ClientTokens); a damaged, foreign or newer database, a record that cannot be loaded, a data dir
+// that is a file or may not be written are refused, naming the file, and left untouched; one data dir
 // serves one server; export then import reproduces identical Describe output.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -162,6 +163,100 @@ describe('databases mirrorlite must not touch', () => {
     db.exec('CREATE TABLE customers (name TEXT)');
     db.close();
     refuse(dataDir, /not a mirrorlite database/);
+  });
+
+  /** A data dir a server made, holding one filter record, for a test to damage. */
+  const servedDataDir = async (): Promise<string> => {
+    const dataDir = tempDir();
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      await call(server.url, 'CreateTrafficMirrorFilter', { Description: 'kept' }, '111122223333');
+    } finally {
+      await server.stop();
+    }
+    return dataDir;
+  };
+  const edit = (dataDir: string, sql: string) => {
+    const db = new Database(join(dataDir, 'mirrorlite.db'));
+    db.exec(sql);
+    db.close();
+  };
+
+  test('a database whose records table has another shape', () => {
+    const dataDir = tempDir();
+    edit(dataDir, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE records (name TEXT, data BLOB); INSERT INTO meta VALUES ('schema_version', '2');");
+    refuse(
+      dataDir,
+      new RegExp(`^mirrorlite: ${join(dataDir, 'mirrorlite.db')} is not a mirrorlite database: its records table has no column account, region, kind, id, seq, body \\(it has name, data; mirrorlite's has account, region, kind, id, seq, body\\); it was left untouched\n$`),
+    );
+  });
+
+  test('a database with a damaged page', async () => {
+    const dataDir = await servedDataDir();
+    // Enough records to span many pages, then one page of the records table overwritten.
+    const db = new Database(join(dataDir, 'mirrorlite.db'));
+    const insert = db.prepare("INSERT INTO records VALUES ('111122223333', 'us-east-1', 'traffic-mirror-filter', ?, ?, ?)");
+    db.transaction(() => {
+      for (let i = 0; i < 300; i++) {
+        const id = `tmf-${i.toString(16).padStart(17, '0')}`;
+        insert.run(id, i + 10, JSON.stringify({ TrafficMirrorFilterId: id, Description: 'x'.repeat(200), NetworkServices: [], Tags: [], seq: i + 10 }));
+      }
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const file = join(dataDir, 'mirrorlite.db');
+    const bytes = readFileSync(file);
+    bytes.fill(0xff, 4096 * 10, 4096 * 11);
+    writeFileSync(file, bytes);
+    refuse(dataDir, new RegExp(`^mirrorlite: ${file} is damaged \\(SQLITE_CORRUPT: database disk image is malformed\\); it was left untouched: restore it from a copy, or move it aside to start with empty state\n$`));
+  });
+
+  test('a record that is not JSON, or of a kind mirrorlite does not know', async () => {
+    const dataDir = await servedDataDir();
+    const file = join(dataDir, 'mirrorlite.db');
+    const db = new Database(file);
+    const { id } = db.prepare("SELECT id FROM records WHERE kind = 'traffic-mirror-filter'").get() as { id: string };
+    db.close();
+    edit(dataDir, "UPDATE records SET body = '{\"TrafficMirrorFilterId\": ' WHERE kind = 'traffic-mirror-filter'");
+    refuse(dataDir, new RegExp(`^mirrorlite: ${file}: the traffic-mirror-filter record ${id} of account 111122223333, region us-east-1 is not JSON \\(.+\\); the file was left untouched\n$`));
+    edit(dataDir, "UPDATE records SET kind = 'bogus', body = '{}' WHERE kind = 'traffic-mirror-filter'");
+    refuse(dataDir, new RegExp(`^mirrorlite: ${file}: the bogus record ${id} of account 111122223333, region us-east-1 is of a kind mirrorlite does not know \\(kinds: vpc, .*\\); the file was left untouched\n$`));
+  });
+
+  test('a data dir that is a file', () => {
+    const file = join(tempDir(), 'notes.txt');
+    writeFileSync(file, 'notes');
+    const result = mirrorlite(['serve', '--port', '0', '--data-dir', file]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `mirrorlite: cannot keep state in ${file}: it is a file, not a directory; it was left untouched\n`);
+    assert.equal(readFileSync(file, 'utf8'), 'notes');
+  });
+
+  test('a data dir or a database this user may not write', async () => {
+    // Root may write anywhere: the server is then run as nobody, else the files are made read-only.
+    const asRoot = process.getuid?.() === 0;
+    const serveAs = (dataDir: string) => {
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 30_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      return { status: result.status, stderr: result.stderr };
+    };
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const served = await servedDataDir();
+    const database = join(served, 'mirrorlite.db');
+    if (!asRoot) chmodSync(database, 0o444);
+    chmodSync(served, 0o755);
+    const hash = sha256(database);
+    const readOnlyDatabase = serveAs(served);
+    assert.equal(readOnlyDatabase.status, 1);
+    assert.equal(readOnlyDatabase.stderr, `mirrorlite: cannot open ${database}: permission denied (this user may not read and write ${database}); it was left untouched\n`);
+    assert.equal(sha256(database), hash);
+
+    const empty = join(parent, 'state');
+    mkdirSync(empty, { mode: asRoot ? 0o755 : 0o555 });
+    const readOnlyDir = serveAs(empty);
+    assert.equal(readOnlyDir.status, 1);
+    assert.equal(readOnlyDir.stderr, `mirrorlite: cannot create ${join(empty, 'mirrorlite.db')}: permission denied (this user may not create files in ${empty})\n`);
+    assert.deepEqual(readdirSync(empty), []);
   });
 
   test('a data dir already served by another mirrorlite', async () => {

@@ -102,6 +102,8 @@ export class CaptureReader {
   /** Blocks of types the reader has no use for (statistics, name resolution, custom...). */
   blocksIgnored = 0;
   readonly skipped: Record<SkipReason, number> = { 'unsupported-link-type': 0, 'unknown-interface': 0, 'malformed-packet-block': 0 };
+  /** The link types of the records skipped as 'unsupported-link-type', so a summary can name them. */
+  readonly skippedLinkTypes = new Set<number>();
 
   private readonly queue: Uint8Array[] = [];
   private chunk: Uint8Array | null = null;
@@ -327,10 +329,7 @@ export class CaptureReader {
     r.resolution = this.nanosecondMagic ? 1_000_000_000 : 1_000_000;
     r.interfaceId = 0;
     r.linkType = this.linkType;
-    if (this.linkType !== LINKTYPE_ETHERNET) {
-      this.skipped['unsupported-link-type']++;
-      return false;
-    }
+    if (this.linkType !== LINKTYPE_ETHERNET) return this.skipLinkType(this.linkType);
     this.recordsRead++;
     return true;
   }
@@ -418,9 +417,14 @@ export class CaptureReader {
     return false;
   }
 
+  private skipLinkType(linkType: number): false {
+    this.skippedLinkTypes.add(linkType);
+    return this.skip('unsupported-link-type');
+  }
+
   private packet(b: Uint8Array, data: number, captured: number, original: number, interfaceId: number, high: number, low: number): boolean {
     const linkType = this.interfaceLinkType[interfaceId]!;
-    if (linkType !== LINKTYPE_ETHERNET) return this.skip('unsupported-link-type');
+    if (linkType !== LINKTYPE_ETHERNET) return this.skipLinkType(linkType);
     const r = this.record;
     r.buffer = b;
     r.offset = data;

@@ -106,6 +106,84 @@ describe('MirrorOutput: a file that does not end on a record boundary', () => {
   });
 });
 
+describe('MirrorOutput: an existing file of another capture format', () => {
+  /** A pcapng section header block, little-endian: what Wireshark and dumpcap write first. */
+  const pcapng = () => {
+    const block = Buffer.alloc(28);
+    block.writeUInt32LE(0x0a0d0d0a, 0);
+    block.writeUInt32LE(28, 4);
+    block.writeUInt32LE(0x1a2b3c4d, 8);
+    block.writeUInt16LE(1, 12);
+    block.writeBigInt64LE(-1n, 16);
+    block.writeUInt32LE(28, 24);
+    return block;
+  };
+  /** A classic pcap file written big-endian (as on SPARC or by some tools), one record. */
+  const bigEndianPcap = () => {
+    const file = Buffer.alloc(24 + 16 + RECORD_BYTES, 9);
+    file.writeUInt32BE(0xa1b2c3d4, 0);
+    file.writeUInt16BE(2, 4);
+    file.writeUInt16BE(4, 6);
+    file.writeUInt32BE(0, 8);
+    file.writeUInt32BE(0, 12);
+    file.writeUInt32BE(65535, 16);
+    file.writeUInt32BE(1, 20);
+    file.writeUInt32BE(1, 24);
+    file.writeUInt32BE(0, 28);
+    file.writeUInt32BE(RECORD_BYTES, 32);
+    file.writeUInt32BE(RECORD_BYTES, 36);
+    return file;
+  };
+  const rawIpPcap = () => {
+    const writer = new PcapWriter({ linkType: 101 });
+    writer.writeRecord(1, 0, new Uint8Array(RECORD_BYTES).fill(7), 0, RECORD_BYTES);
+    return Buffer.from(writer.bytes());
+  };
+
+  for (const [variant, bytes, described] of [
+    ['pcapng', pcapng(), 'is a pcapng file'],
+    ['big-endian pcap', bigEndianPcap(), 'is a big-endian pcap file'],
+    ['pcap of another link type', rawIpPcap(), 'is a pcap file of link type 101, not Ethernet'],
+    ['text', Buffer.from('notes about the capture\n'), 'is not a pcap file'],
+  ] as const) {
+    it(`is kept, renamed aside and untouched, and a new file started, when it is a ${variant}`, async () => {
+      const directory = newDir();
+      mkdirSync(directory);
+      const path = join(directory, `${TARGET}.pcap`);
+      writeFileSync(path, bytes);
+      const { warnings, onWarning } = collector();
+      const output = await MirrorOutput.open({ directory, onWarning });
+      output.acquire();
+      const target = output.target(TARGET);
+      target.writer.writeRecord(1, 0, new Uint8Array(RECORD_BYTES).fill(3), 0, RECORD_BYTES);
+      await output.release();
+      assert.deepEqual(recordsOf(path), [3]);
+      const aside = readdirSync(directory).filter((name) => name !== `${TARGET}.pcap`);
+      assert.equal(aside.length, 1);
+      assert.match(aside[0]!, new RegExp(`^${TARGET}\\.pcap\\.\\d{8}T\\d{6}Z\\.old$`));
+      assert.deepEqual(readFileSync(join(directory, aside[0]!)), bytes, 'the old file, byte for byte');
+      const expected = `${path} ${described}, which mirrorlite cannot append to: it was kept as ${join(directory, aside[0]!)} and a new file started in its place`;
+      assert.deepEqual(warnings, [expected]);
+      assert.deepEqual(target.warnings, [expected], 'for the replay summary');
+      await output.close();
+    });
+  }
+
+  it('never replaces an earlier file kept aside', async () => {
+    const directory = newDir();
+    mkdirSync(directory);
+    const path = join(directory, `${TARGET}.pcap`);
+    const output = await MirrorOutput.open({ directory });
+    for (const marker of ['first', 'second', 'third']) {
+      writeFileSync(path, marker); // another program writes the file again between two requests
+      await request(output, [1]);
+    }
+    const kept = readdirSync(directory).filter((name) => name.endsWith('.old'));
+    assert.deepEqual(kept.map((name) => readFileSync(join(directory, name), 'utf8')).sort(), ['first', 'second', 'third']);
+    await output.close();
+  });
+});
+
 describe('TargetOutput: which files are walked', () => {
   const filesFor = (): TargetFiles & { warnings: string[] } => {
     const warnings: string[] = [];
@@ -196,6 +274,13 @@ describe('MirrorOutput: the directory', () => {
       assert.match(error.message, new RegExp(`^cannot write mirrored packets to ${directory}: a part of the path is a file, not a directory`));
       return true;
     });
+  });
+
+  it('refuses, naming it, a directory that is a file, and leaves the file as it was', async () => {
+    const directory = newDir();
+    writeFileSync(directory, 'not a directory');
+    await assert.rejects(MirrorOutput.open({ directory }), new RegExp(`^Error: cannot write mirrored packets to ${directory}: ${directory} is a file, not a directory; it was left untouched$`));
+    assert.equal(readFileSync(directory, 'utf8'), 'not a directory');
   });
 
   it('refuses a directory it may not write to', { skip: process.getuid?.() === 0 ? 'root may write anywhere' : false }, async () => {

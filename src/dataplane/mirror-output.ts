@@ -5,12 +5,14 @@
 // request is writing; records are gathered in a large buffer per target (PCAP_BUFFER_BYTES),
 // written with one system call each time it fills (on libuv's thread pool, while the next buffer
 // fills), and at every request's end, so a file is complete when the request answers. A producer
-// faster than the disk waits (backlog(), whenBacklogBelow()) rather than queueing without bound. When no request is running every file is closed: a user may
-// then move or delete them, or the whole directory, and the next packet starts a new file (in a
-// re-created directory). The pcap global header is written once, when the file is new (or was not
-// a capture this writer can append to); later requests append records. Several requests may write
-// to one target at once: each buffer flush holds whole records, and the file is opened for
-// appending. An existing file is first checked to end on a record boundary (see TargetOutput).
+// faster than the disk waits (backlog(), whenBacklogBelow()) rather than queueing without bound.
+// When no request is running every file is closed: a user may then move or delete them, or the
+// whole directory, and the next packet starts a new file (in a re-created directory). The pcap
+// global header is written once, when the file is new; later requests append records. A file
+// that is not a capture this writer can append to (pcapng, big-endian, …) is renamed aside, never
+// emptied, and a new file takes its place. Several requests may write to one target at once: each
+// buffer flush holds whole records, and the file is opened for appending. An existing file is
+// first checked to end on a record boundary (see TargetOutput).
 //
 // Datagrams. With a sink, every mirrored packet is also sent as one UDP datagram whose payload is
 // what follows the outer UDP header: the VXLAN header and the (truncated) inner frame, which is
@@ -21,10 +23,11 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { closeSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, unlinkSync, write, type BigIntStats } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, write, type BigIntStats } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS } from './capture-reader.js';
+import { isIdOf } from '../service/ids.js';
+import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS, PCAP_MAGIC_NANOSECONDS, PCAPNG_SECTION_HEADER } from './capture-reader.js';
 import { PcapWriter } from './pcap-writer.js';
 import { walkRecords } from './pcap-tail.js';
 import { ETHERNET_HEADER_LENGTH, IPV4_HEADER_LENGTH, UDP_HEADER_LENGTH } from './vxlan.js';
@@ -42,19 +45,27 @@ export interface SinkSpec {
   port: number;
 }
 
+/** A DNS name: dot-separated labels of letters, digits and inner hyphens (RFC 1123). */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
 /**
  * `HOST:PORT`, `[IPv6]:PORT`, or `TARGET-ID=HOST:PORT` for one target. Throws a readable Error.
+ * A target ID must have the shape of one (a malformed one could never match a target, and its
+ * sink would go unused without a word), and a host must be an address or a DNS name.
  */
 export function parseSinkSpec(text: string): SinkSpec {
   const equals = text.indexOf('=');
   const targetId = equals >= 0 ? text.slice(0, equals).trim() : undefined;
   const address = (equals >= 0 ? text.slice(equals + 1) : text).trim();
-  if (targetId !== undefined && !/^tmt-[0-9a-zA-Z]+$/.test(targetId)) throw new Error(`'${targetId}' is not a traffic mirror target ID (tmt-…)`);
+  if (targetId !== undefined && !isIdOf('traffic-mirror-target', targetId)) {
+    throw new Error(`'${targetId}' is not a traffic mirror target ID (tmt- and 8 or 17 lowercase hex digits)`);
+  }
   const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!match || !host || !(port >= 1 && port <= 65535)) throw new Error(`'${address}' is not HOST:PORT (IPv6: [ADDRESS]:PORT, port 1-65535)`);
   if (match[1] !== undefined && isIP(host) !== 6) throw new Error(`'${host}' is not an IPv6 address`);
+  if (match[2] !== undefined && isIP(host) === 0 && (!HOST_NAME.test(host) || /^[\d.]+$/.test(host))) throw new Error(`'${host}' is neither an IP address nor a host name`);
   return targetId === undefined ? { host, port } : { targetId, host, port };
 }
 
@@ -161,6 +172,9 @@ export class TargetOutput {
   private readonly spares: Uint8Array[] = [];
   private idleWaiters: (() => void)[] = [];
 
+  /** What opening the file found and did (a file moved aside, a cut record): the replays that use it report it. */
+  readonly warnings: string[] = [];
+
   constructor(
     readonly targetId: string,
     readonly path: string,
@@ -169,29 +183,38 @@ export class TargetOutput {
     private readonly onWritten: () => void = () => undefined,
   ) {
     this.fd = openForAppending(path, files.recreateDirectory);
-    const fd = this.fd;
     this.writer = new PcapWriter({ bufferSize: PCAP_BUFFER_BYTES, sink: (chunk) => this.handOff(chunk.length) });
     const closedWhole = files.closedWhole.get(path);
     files.closedWhole.delete(path); // until this open ends with every write done
-    const stat = fstatSync(fd, { bigint: true });
+    const stat = fstatSync(this.fd, { bigint: true });
     const size = Number(stat.size);
     if (size === 0) return; // new: the writer's buffer starts with the global header
-    if (size < PCAP_FILE_HEADER_LENGTH || !hasAppendableHeader(fd)) {
-      files.onWarning(`${path} is not a classic little-endian Ethernet pcap file; it was emptied and restarted`);
-      ftruncateSync(fd, 0);
+    const unappendable = whyNotAppendable(this.fd);
+    if (unappendable !== null) {
+      // Records of another format cannot be added to it, and its packets are the user's: it is
+      // kept under another name, and a new file takes its place.
+      closeSync(this.fd);
+      const aside = moveAside(path);
+      this.fd = openForAppending(path, files.recreateDirectory);
+      this.warn(`${path} ${unappendable}, which mirrorlite cannot append to: it was kept as ${aside} and a new file started in its place`);
       return;
     }
     this.writer.length = 0; // the file has its header: append records only
     if (closedWhole === fileIdentity(stat)) return;
-    const walk = walkRecords(fd, size);
+    const walk = walkRecords(this.fd, size);
     if (walk.break === null) return;
-    ftruncateSync(fd, walk.wholeLength);
+    ftruncateSync(this.fd, walk.wholeLength);
     const cut = size - walk.wholeLength;
-    files.onWarning(
+    this.warn(
       walk.break === 'cut-short'
         ? `${path} ended inside a record (left by a crash or a full disk): cut the last ${cut} bytes, after its last whole record, before appending`
         : `${path} has a record of impossible length at byte ${walk.wholeLength}, where pcap readers stop: cut the ${cut} bytes from there before appending`,
     );
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.files.onWarning(message);
   }
 
   /** Hands every buffered record to the file system (see idle()). */
@@ -434,21 +457,22 @@ function checkWritable(directory: string, privateRoot: string | undefined): void
     closeSync(openSync(probe, 'wx'));
     unlinkSync(probe);
   } catch (error) {
-    const reason = error instanceof MirrorDirectoryError ? error.message : describeFileError(error as NodeJS.ErrnoException);
+    const reason = error instanceof MirrorDirectoryError ? error.message : describeFileError(error as NodeJS.ErrnoException, directory);
     throw new MirrorDirectoryError(`cannot write mirrored packets to ${directory}: ${reason}`);
   }
 }
 
-function describeFileError(error: NodeJS.ErrnoException): string {
+function describeFileError(error: NodeJS.ErrnoException, directory: string): string {
   switch (error.code) {
     case 'EACCES':
     case 'EPERM':
       return `permission denied (${error.message})`;
     case 'EROFS':
       return 'the file system is read-only';
-    case 'EEXIST':
+    case 'EEXIST': // from mkdir of the directory itself
+      return `${directory} is a file, not a directory; it was left untouched`;
     case 'ENOTDIR':
-      return `a part of the path is a file, not a directory (${error.message})`;
+      return `a part of the path is a file, not a directory (${error.message}); it was left untouched`;
     case 'ENOSPC':
     case 'EDQUOT':
       return 'no space left on the device';
@@ -457,11 +481,38 @@ function describeFileError(error: NodeJS.ErrnoException): string {
   }
 }
 
-/** The header PcapWriter writes: little-endian microsecond magic, version 2.4, Ethernet. */
-function hasAppendableHeader(fd: number): boolean {
+/**
+ * Why records PcapWriter writes cannot follow the file's header (its little-endian microsecond
+ * magic, version 2.x, Ethernet), or null when they can.
+ */
+function whyNotAppendable(fd: number): string | null {
   const header = Buffer.alloc(PCAP_FILE_HEADER_LENGTH);
-  if (readSync(fd, header, 0, header.length, 0) < header.length) return false;
-  return header.readUInt32LE(0) === PCAP_MAGIC_MICROSECONDS && header.readUInt16LE(4) === 2 && (header.readUInt32LE(20) & 0xffff) === LINKTYPE_ETHERNET;
+  const read = readSync(fd, header, 0, header.length, 0);
+  if (read < 4) return 'is not a pcap file';
+  const little = header.readUInt32LE(0);
+  const big = header.readUInt32BE(0);
+  if (little === PCAPNG_SECTION_HEADER) return 'is a pcapng file';
+  if (big === PCAP_MAGIC_MICROSECONDS) return 'is a big-endian pcap file';
+  if (little === PCAP_MAGIC_NANOSECONDS || big === PCAP_MAGIC_NANOSECONDS) return 'is a pcap file with nanosecond timestamps';
+  if (little !== PCAP_MAGIC_MICROSECONDS) return 'is not a pcap file';
+  if (read < PCAP_FILE_HEADER_LENGTH) return `is a pcap file cut short inside its ${PCAP_FILE_HEADER_LENGTH}-byte header`;
+  if (header.readUInt16LE(4) !== 2) return `is a pcap file of version ${header.readUInt16LE(4)}.${header.readUInt16LE(6)}`;
+  const linkType = header.readUInt32LE(20) & 0xffff;
+  if (linkType !== LINKTYPE_ETHERNET) return `is a pcap file of link type ${linkType}, not Ethernet`;
+  return null;
+}
+
+/**
+ * Renames a file out of the way and answers its new name: `<name>.<UTC time>.old` beside it
+ * (`tmt-….pcap.20260523T101500Z.old`), with `-2`, `-3`… added if that is taken, so that no earlier
+ * file is replaced. (Not race-free against another process renaming into the same directory.)
+ */
+function moveAside(path: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '');
+  let aside = `${path}.${stamp}.old`;
+  for (let n = 2; existsSync(aside); n++) aside = `${path}.${stamp}-${n}.old`;
+  renameSync(path, aside);
+  return aside;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Store } from '../state/store.js';
-import type { HttpRequest, RoutedResponse } from './http-types.js';
+import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
 
 /** mirrorlite's own endpoints live under this prefix, apart from the EC2 API. */
 export const ADMIN_PREFIX = '/_mirrorlite/';
@@ -10,12 +10,13 @@ export interface AdminRoute {
   handle(request: HttpRequest): RoutedResponse | Promise<RoutedResponse>;
 }
 
-export function json(status: number, value: unknown): RoutedResponse {
+/** `log`: what the request line says beyond method, path, status and time (the caller, an error code). */
+export function json(status: number, value: unknown, log: RequestLogFields = {}): RoutedResponse {
   return {
     status,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(value),
-    log: {},
+    log,
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { ServiceModel } from '../protocol/service-model.js';
 import { handlers, notImplemented, readOnlyOperations } from '../service/operations.js';
 import { serviceConfig, type Quotas } from '../service/service-config.js';
@@ -112,7 +113,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, host, port, persistent: store.persistent, dataDir: options.dataDir, mirrorDir: traffic.mirrorDir, vxlanSinks: traffic.sinks, ms: Date.now() - startedAt }, 'listening');
+  // At every level but 'silent': the line carries the port bound for --port 0 and where state and
+  // packets go, which a user needs even when only warnings are logged.
+  const startLogger = logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
+  startLogger.info(
+    { url, host, port, persistent: store.persistent, dataDir: options.dataDir ? resolve(options.dataDir) : undefined, mirrorDir: traffic.mirrorDir, vxlanSinks: traffic.sinks, ms: Date.now() - startedAt },
+    'listening',
+  );
   logger.flush();
 
   return {

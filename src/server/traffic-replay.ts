@@ -22,6 +22,8 @@ export interface CaptureSummary {
   recordsRead: number;
   blocksIgnored: number;
   skipped: Record<SkipReason, number>;
+  /** The link types of the records skipped as 'unsupported-link-type' (101: Raw IP, 113: Linux cooked), when there were any. */
+  skippedLinkTypes?: number[];
   error?: { code: CaptureError; message: string; offset: number };
 }
 
@@ -47,7 +49,11 @@ export interface ReplaySummary {
   capture: CaptureSummary;
   /** Only with --vxlan-sink: target ID → where its datagrams went and how many were sent. */
   datagrams?: Record<string, { sink: string; sent: number; errors: number; lastError?: string }>;
-  /** Configuration tags that were ignored (see src/service/mirror-config.ts). */
+  /**
+   * Configuration tags that were ignored (see src/service/mirror-config.ts), and what had to be
+   * done to an existing mirror file before appending to it: one of another format renamed aside,
+   * one cut back to its last whole record (see TargetOutput).
+   */
   warnings?: string[];
 }
 
@@ -104,6 +110,7 @@ export class TrafficReplay {
       blocksIgnored: reader.blocksIgnored,
       skipped: { ...reader.skipped },
     };
+    if (reader.skippedLinkTypes.size) capture.skippedLinkTypes = [...reader.skippedLinkTypes].sort((a, b) => a - b);
     if (reader.error !== null) capture.error = { code: reader.error, message: reader.errorMessage, offset: reader.errorOffset };
     const summary: ReplaySummary = {
       networkInterfaceId: this.networkInterfaceId,
@@ -178,6 +185,7 @@ export class TrafficReplay {
     const slot = this.output.target(targetId);
     this.slots[sessionIndex] = slot;
     this.usedSlots.set(targetId, slot);
+    for (const warning of slot.warnings) this.warnings.add(warning);
     if (slot.sink !== null && !this.sinkErrorsBefore.has(slot.sink)) this.sinkErrorsBefore.set(slot.sink, slot.sink.sendErrors);
     return slot;
   }

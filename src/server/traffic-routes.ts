@@ -17,7 +17,7 @@ import { ACCOUNT_ID, REGION_NAME, type Partition } from '../state/partition.js';
 import type { Store } from '../state/store.js';
 import { json, type AdminRoute } from './admin-routes.js';
 import { identifyCaller, type Caller } from './caller-identity.js';
-import type { HttpRequest, RoutedResponse } from './http-types.js';
+import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types.js';
 import type { Logger } from './logger.js';
 import type { StreamRoute } from './node-adapter.js';
 import type { TrafficEngines } from './traffic-engines.js';
@@ -109,25 +109,38 @@ export function trafficRoute(options: TrafficRouteOptions): StreamRoute {
   return { method: 'POST', path: TRAFFIC_PATH, handle: (request, response) => replay(options, request, response) };
 }
 
+/**
+ * The request line of this stream route carries no fields (node-adapter.ts logs stream routes with
+ * none), so the route writes a line of its own with the ENI, the caller and the error code:
+ * 'traffic refused' before any frame is read, else 'traffic replayed' or 'traffic aborted by the client'.
+ */
 async function replay(options: TrafficRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { output, engines, logger } = options;
   let caller: Caller;
   let source: { partition: Partition; eni: string };
+  const log: TrafficLogFields = {};
   try {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity') throw new RouteError(415, 'UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported: send the capture as it is.`);
     const query = queryOf(request.url ?? '/');
-    caller = trafficCaller(request.headers.authorization, query, options.defaults);
+    log.eni = query.get('eni') || undefined;
+    caller = loggedCaller(request.headers.authorization, query, options.defaults, log);
     source = sourceEni(options.store, caller, query);
-    options.engines.current(source.partition); // a configuration that does not compile fails here, before any output
+    engines.current(source.partition); // a configuration that does not compile fails here, before any output
   } catch (error) {
     // Read the rest of the body (and drop it), so a client still uploading gets the answer.
     request.resume();
-    if (error instanceof RouteError) return sendJson(response, error.status, error.body());
-    if (error instanceof MirrorConfigError) return sendJson(response, 500, configFailure(error));
+    if (error instanceof RouteError) {
+      logger.info({ ...log, status: error.status, errorCode: error.code }, 'traffic refused');
+      return sendJson(response, error.status, error.body());
+    }
+    if (error instanceof MirrorConfigError) {
+      logger.info({ ...log, status: 500, errorCode: 'InternalError' }, 'traffic refused');
+      return sendJson(response, 500, configFailure(error));
+    }
     throw error;
   }
 
-  const { output, engines, logger } = options;
   output.acquire();
   const run = new TrafficReplay(engines, source.partition, source.eni, output);
   let failure: unknown = null;
@@ -162,8 +175,9 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     failure ??= error;
   }
   const summary = run.summary(caller);
+  const errorCode = failure !== null ? 'InternalError' : summary.capture.error ? 'InvalidCapture' : undefined;
   logger.info(
-    { eni: source.eni, account: caller.account, region: caller.region, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, captureError: summary.capture.error?.code },
+    { ...log, errorCode, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, captureError: summary.capture.error?.code },
     outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
   );
   if (outcome === 'aborted') return;
@@ -185,14 +199,29 @@ function sum(counts: Record<string, number>): number {
   return total;
 }
 
-function answer(work: () => RoutedResponse): RoutedResponse {
+/** The request line's fields for these routes: EC2's (caller, error code) and the source interface. */
+interface TrafficLogFields extends RequestLogFields {
+  eni?: string;
+}
+
+/** Runs a route; `log` is filled in as the route learns the caller and the ENI, and goes on the request line. */
+function answer(work: (log: TrafficLogFields) => RoutedResponse): RoutedResponse {
+  const log: TrafficLogFields = {};
   try {
-    return work();
+    return { ...work(log), log };
   } catch (error) {
-    if (error instanceof RouteError) return json(error.status, error.body());
-    if (error instanceof MirrorConfigError) return json(500, configFailure(error));
+    if (error instanceof RouteError) return json(error.status, error.body(), { ...log, errorCode: error.code });
+    if (error instanceof MirrorConfigError) return json(500, configFailure(error), { ...log, errorCode: 'InternalError' });
     throw error;
   }
+}
+
+/** The caller of a request, noted on its request line. */
+function loggedCaller(authorization: string | string[] | undefined, query: URLSearchParams, defaults: { account: string; region: string }, log: TrafficLogFields): Caller {
+  const caller = trafficCaller(authorization, query, defaults);
+  log.account = caller.account;
+  log.region = caller.region;
+  return caller;
 }
 
 /** POST /_mirrorlite/explain?eni=…: the body is one Ethernet frame; counts nothing. */
@@ -201,9 +230,10 @@ export function explainRoute(options: TrafficRouteOptions): AdminRoute {
     method: 'POST',
     path: EXPLAIN_PATH,
     handle: (request: HttpRequest) =>
-      answer(() => {
+      answer((log) => {
         const query = queryOf(request.url);
-        const caller = trafficCaller(request.headers.authorization, query, options.defaults);
+        log.eni = query.get('eni') || undefined;
+        const caller = loggedCaller(request.headers.authorization, query, options.defaults, log);
         const { partition, eni } = sourceEni(options.store, caller, query);
         if (request.body.length === 0) throw new RouteError(400, 'MissingParameter', 'The request body must be one Ethernet frame');
         const compiled = options.engines.current(partition);
@@ -215,8 +245,8 @@ export function explainRoute(options: TrafficRouteOptions): AdminRoute {
 
 /** GET /_mirrorlite/counters and POST /_mirrorlite/counters/reset, for the caller's account and region. */
 export function counterRoutes(options: TrafficRouteOptions): AdminRoute[] {
-  const partitionOf = (request: HttpRequest) => {
-    const caller = trafficCaller(request.headers.authorization, queryOf(request.url), options.defaults);
+  const partitionOf = (request: HttpRequest, log: TrafficLogFields) => {
+    const caller = loggedCaller(request.headers.authorization, queryOf(request.url), options.defaults, log);
     return { caller, partition: options.store.partition(caller.account, caller.region) };
   };
   return [
@@ -224,8 +254,8 @@ export function counterRoutes(options: TrafficRouteOptions): AdminRoute[] {
       method: 'GET',
       path: COUNTERS_PATH,
       handle: (request) =>
-        answer(() => {
-          const { caller, partition } = partitionOf(request);
+        answer((log) => {
+          const { caller, partition } = partitionOf(request, log);
           return json(200, { account: caller.account, region: caller.region, ...options.engines.counters(partition) });
         }),
     },
@@ -233,8 +263,8 @@ export function counterRoutes(options: TrafficRouteOptions): AdminRoute[] {
       method: 'POST',
       path: COUNTERS_RESET_PATH,
       handle: (request) =>
-        answer(() => {
-          const { caller, partition } = partitionOf(request);
+        answer((log) => {
+          const { caller, partition } = partitionOf(request, log);
           options.engines.resetCounters(partition);
           return json(200, { account: caller.account, region: caller.region, reset: true });
         }),

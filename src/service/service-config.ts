@@ -35,11 +35,13 @@ export const DEFAULT_QUOTAS: Quotas = {
   ipv4CidrBlocksPerVpc: 5,
 };
 
-/** Quota names as the command line spells them: `sessions-per-interface` → sessionsPerInterface. */
-export function quotaFromFlag(name: string): keyof Quotas | undefined {
-  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return Object.hasOwn(DEFAULT_QUOTAS, camel) ? (camel as keyof Quotas) : undefined;
+/** A quota's name as the command line spells it: sessionsPerInterface → `sessions-per-interface`. */
+function flagOf(key: keyof Quotas): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
+
+/** `--quota` names → quota, derived from DEFAULT_QUOTAS so that a new quota is settable and listed at once. */
+export const QUOTA_FLAGS: ReadonlyMap<string, keyof Quotas> = new Map((Object.keys(DEFAULT_QUOTAS) as (keyof Quotas)[]).map((key) => [flagOf(key), key]));
 
 export interface ServiceConfig {
   /** The account of a caller whose access key is not a 12-digit account ID. */

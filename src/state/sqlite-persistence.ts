@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Persistence, PersistedRecord } from './store.js';
 
 /**
@@ -20,6 +20,9 @@ export const DATABASE_FILE = 'mirrorlite.db';
  */
 export const SCHEMA_VERSION = 2;
 
+const META_COLUMNS = ['key', 'value'];
+const RECORD_COLUMNS = ['account', 'region', 'kind', 'id', 'seq', 'body'];
+
 export class StateFileError extends Error {
   override name = 'StateFileError';
 }
@@ -29,11 +32,27 @@ export interface SqliteOptions {
   readOnly?: boolean;
 }
 
+/**
+ * Opens DIR/mirrorlite.db, creating DIR (and, unless readOnly, the database) when missing. Every
+ * refusal is a StateFileError naming the file or folder, the reason, and that it was left untouched.
+ */
 export function openSqlitePersistence(dataDir: string, options: SqliteOptions = {}): SqlitePersistence {
-  if (!options.readOnly) mkdirSync(dataDir, { recursive: true });
-  else if (!existsSync(join(dataDir, DATABASE_FILE))) throw new StateFileError(`${dataDir} holds no mirrorlite state (${DATABASE_FILE} is missing)`);
-  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw new StateFileError(`${dataDir} is not a directory`);
-  return new SqlitePersistence(join(dataDir, DATABASE_FILE), options);
+  const dir = resolve(dataDir);
+  const untouched = (reason: string) => new StateFileError(`cannot keep state in ${dir}: ${reason}; it was left untouched`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw untouched('it is a file, not a directory');
+  if (options.readOnly) {
+    if (!existsSync(join(dir, DATABASE_FILE))) throw new StateFileError(`${dir} holds no mirrorlite state (${DATABASE_FILE} is missing)`);
+  } else {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      if (code === 'ENOTDIR') throw untouched(`a part of the path is a file, not a directory (${message})`);
+      if (code === 'EACCES' || code === 'EPERM') throw new StateFileError(`cannot create ${dir}: permission denied (${message})`);
+      throw new StateFileError(`cannot create ${dir}: ${message}`);
+    }
+  }
+  return new SqlitePersistence(join(dir, DATABASE_FILE), options);
 }
 
 export class SqlitePersistence implements Persistence {
@@ -46,11 +65,18 @@ export class SqlitePersistence implements Persistence {
     readonly path: string,
     options: SqliteOptions = {},
   ) {
+    const readOnly = options.readOnly ?? false;
+    // SQLite opens a database it may not write read-only without a word, and the server would
+    // fail at its first write instead of at start.
+    const denied = readOnly ? undefined : deniedAccess(path);
+    if (denied !== undefined) throw permissionDenied(path, denied);
+    let db: Database.Database | undefined;
     try {
-      this.db = new Database(path, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
-      this.checkSchema(options.readOnly ?? false);
+      this.db = db = new Database(path, { readonly: readOnly, fileMustExist: readOnly });
+      this.checkSchema(readOnly);
     } catch (error) {
-      throw describeOpenError(path, error);
+      db?.close(); // and its lock
+      throw describeDatabaseError(path, error);
     }
     this.upsert = this.db.prepare(
       'INSERT INTO records (account, region, kind, id, seq, body) VALUES (@account, @region, @kind, @id, @seq, @body) ' +
@@ -65,10 +91,13 @@ export class SqlitePersistence implements Persistence {
     });
   }
 
-  loadAll(): Iterable<PersistedRecord> {
-    return this.db
-      .prepare('SELECT account, region, kind, id, seq, body FROM records ORDER BY account, region, seq')
-      .iterate() as Iterable<PersistedRecord>;
+  /** Throws a StateFileError naming the file when a page cannot be read (damaged, or a disk error). */
+  *loadAll(): Iterable<PersistedRecord> {
+    try {
+      yield* this.db.prepare('SELECT account, region, kind, id, seq, body FROM records ORDER BY account, region, seq').iterate() as Iterable<PersistedRecord>;
+    } catch (error) {
+      throw describeDatabaseError(this.path, error);
+    }
   }
 
   write(changes: Parameters<Persistence['write']>[0]): void {
@@ -110,6 +139,7 @@ export class SqlitePersistence implements Persistence {
     if (!tables.includes('meta') || !tables.includes('records')) {
       throw new StateFileError(`${this.path} is not a mirrorlite database; it was left untouched`);
     }
+    this.checkColumns('meta', META_COLUMNS);
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
     const version = Number(row?.value);
     if (!Number.isInteger(version)) throw new StateFileError(`${this.path} has no schema version; it was left untouched`);
@@ -118,9 +148,22 @@ export class SqlitePersistence implements Persistence {
         `${this.path} has schema version ${version}, newer than this mirrorlite supports (${SCHEMA_VERSION}); it was left untouched`,
       );
     }
+    // Before lock(), which may write (WAL mode is marked in the file's header).
+    this.checkColumns('records', RECORD_COLUMNS);
     if (readOnly) return;
     this.lock();
     if (version < SCHEMA_VERSION) this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+  }
+
+  /** Every column mirrorlite reads and writes is there (a table of another shape failed at the first statement). */
+  private checkColumns(table: string, expected: readonly string[]): void {
+    const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((row) => row.name);
+    const missing = expected.filter((column) => !columns.includes(column));
+    if (missing.length > 0) {
+      throw new StateFileError(
+        `${this.path} is not a mirrorlite database: its ${table} table has no column ${missing.join(', ')} (it has ${columns.join(', ')}; mirrorlite's has ${expected.join(', ')}); it was left untouched`,
+      );
+    }
   }
 
   private create(): void {
@@ -150,14 +193,42 @@ export class SqlitePersistence implements Persistence {
   }
 }
 
-function describeOpenError(path: string, error: unknown): Error {
+function describeDatabaseError(path: string, error: unknown): Error {
   if (error instanceof StateFileError) return error;
-  const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new StateFileError(`${path} is not a valid SQLite database (${code}); it was left untouched`);
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (code === 'SQLITE_NOTADB') return new StateFileError(`${path} is not a valid SQLite database (${code}); it was left untouched`);
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new StateFileError(`${path} is damaged (${code}: ${message}); it was left untouched: restore it from a copy, or move it aside to start with empty state`);
   }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new StateFileError(`${path} is in use by another mirrorlite server`);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new StateFileError(`${path} is in use by another mirrorlite server; it was left untouched`);
+  const denied = code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' ? deniedAccess(path) : undefined;
+  if (denied !== undefined) return permissionDenied(path, denied);
+  return new StateFileError(`cannot open ${path}: ${message}${code ? ` (${code})` : ''}; it was left untouched`);
+}
+
+function permissionDenied(path: string, reason: string): StateFileError {
+  return new StateFileError(existsSync(path) ? `cannot open ${path}: permission denied (${reason}); it was left untouched` : `cannot create ${path}: permission denied (${reason})`);
+}
+
+/**
+ * What this user may not do that SQLite needs, if anything: read and write the database and, in
+ * WAL mode, its -wal and -shm files beside it, which it creates in the folder (SQLite says only
+ * "unable to open database file" or "attempt to write a readonly database").
+ */
+function deniedAccess(path: string): string | undefined {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file)) continue;
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch {
+      return `this user may not read and write ${file}`;
+    }
   }
-  return new StateFileError(`cannot open ${path}: ${(error as Error).message}`);
+  try {
+    accessSync(dirname(path), constants.W_OK | constants.X_OK);
+  } catch {
+    return `this user may not create files in ${dirname(path)}`;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { Journal, type CommittedChange } from './journal.js';
 import { Partition } from './partition.js';
+import type { StoredRecord } from './table.js';
 
 /** A stored record as persistence and export see it. */
 export interface PersistedRecord {
@@ -19,6 +20,8 @@ export function inCreationOrder(a: PersistedRecord, b: PersistedRecord): number 
 
 /** Where committed changes go. Writes of one call happen in one durable transaction. */
 export interface Persistence {
+  /** The file the state is kept in, named in error messages. */
+  readonly path: string;
   loadAll(): Iterable<PersistedRecord>;
   /** `body` undefined deletes the record. Must be atomic: all of it or none. */
   write(changes: (Omit<PersistedRecord, 'body' | 'seq'> & { seq?: number; body?: string })[]): void;
@@ -42,7 +45,13 @@ export class Store {
   private readonly commitListeners: ((touched: ReadonlySet<Partition>) => void)[] = [];
 
   constructor(private readonly persistence?: Persistence) {
-    if (persistence) this.restore(persistence.loadAll());
+    if (!persistence) return;
+    try {
+      this.restoreFrom(persistence);
+    } catch (error) {
+      persistence.close(); // and its lock: the caller may try again once the file is put right
+      throw error;
+    }
   }
 
   get persistent(): boolean {
@@ -133,6 +142,33 @@ export class Store {
 
   close(): void {
     this.persistence?.close();
+  }
+
+  /**
+   * Loads the state kept on disk. A record that cannot be loaded (edited by hand, or by something
+   * else than mirrorlite) refuses the whole start, naming the file and the record: the server must
+   * not run on part of the state, nor write over the rest.
+   */
+  private restoreFrom(persistence: Persistence): void {
+    for (const record of persistence.loadAll()) {
+      const { account, region, kind, id } = record;
+      const refuse = (reason: string) =>
+        new Error(`${persistence.path}: the ${kind} record ${id} of account ${account}, region ${region} ${reason}; the file was left untouched`);
+      const partition = this.partition(account, region);
+      if (partition.table(kind) === undefined) throw refuse(`is of a kind mirrorlite does not know (kinds: ${partition.tables.map((table) => table.kind).join(', ')})`);
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch (error) {
+        throw refuse(`is not JSON (${(error as Error).message})`);
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse('is not a JSON object');
+      try {
+        partition.load(kind, body as StoredRecord);
+      } catch (error) {
+        throw refuse(`cannot be loaded (${(error as Error).message})`);
+      }
+    }
   }
 
   private restore(records: Iterable<PersistedRecord>): void {

@@ -28,7 +28,10 @@ export function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv =
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time; stderr: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never left running behind a failed test
+      reject(new Error(`server did not start in time; stderr: ${stderr}`));
+    }, 15_000);
     const exitedEarly = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening; stderr: ${stderr}`));
@@ -54,4 +57,14 @@ export function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv =
       }
     });
   });
+}
+
+/** Log lines are written in batches: wait for one that matches. */
+export async function logLine(server: ServerProcess, match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const line = server.logs.find(match);
+    if (line) return line;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no such log line in ${JSON.stringify(server.logs)}`);
 }
