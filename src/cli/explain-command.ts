@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { CaptureReader, SKIP_REASONS } from '../dataplane/capture-reader.js';
+import { closeSync, readSync } from 'node:fs';
+import { CaptureReader, SKIP_REASONS, type SkipReason } from '../dataplane/capture-reader.js';
 import { parseIpv4, parseIpv6 } from '../dataplane/cidr.js';
 import { formatExplanation, type FrameExplanation } from '../dataplane/explain.js';
 import { buildIpFrame, icmpEchoFrame, tcpFrame, udpFrame } from '../dataplane/frame-builder.js';
 import { EXPLAIN_PATH } from '../server/traffic-paths.js';
-import { authorization, clientOptions, send, serverMessage, withClientOptions } from './replay-command.js';
+import { openToRead } from './local-files.js';
+import { authorization, clientOptions, send, successText, withClientOptions } from './server-client.js';
 
 /**
  * `mirrorlite explain --eni ENI_ID --packet SPEC` (or `--capture FILE --frame N`): asks the server
@@ -18,13 +19,19 @@ import { authorization, clientOptions, send, serverMessage, withClientOptions } 
  */
 
 const PACKET_SPEC_HELP = `
---packet forms (the arrow points from source to destination; the ENI's own address on one side
-tells ingress from egress):
+--packet SPEC is PROTOCOL SOURCE -> DESTINATION, or DESTINATION <- SOURCE; the arrow points from
+source to destination, and the ENI's own address on one side tells ingress from egress:
   tcp 10.0.1.10:443 -> 10.0.9.9:51000
-  udp 10.0.9.9:5353 <- 10.0.1.10:40000
-  icmp 10.0.1.10 -> 8.8.8.8                      an echo request; ICMPv6 for IPv6 addresses
-  tcp [2001:db8::5]:443 -> [2001:db8::9]:40000   IPv6 in brackets when a port follows
-  47 10.0.1.10 -> 10.0.9.9                       any IP protocol number; ports only for 6 and 17`;
+  udp 10.0.9.9:5353 <- 10.0.1.10:40000           the same as udp 10.0.1.10:40000 -> 10.0.9.9:5353
+  icmp 10.0.1.10 -> 8.8.8.8                      an echo request
+  icmpv6 2001:db8::5 -> 2001:db8::9              an echo request between IPv6 addresses
+  tcp [2001:db8::5]:443 -> [2001:db8::9]:40000   an IPv6 address with a port goes in brackets
+  47 10.0.1.10 -> 10.0.9.9                       any IP protocol number from 0 to 255
+PROTOCOL is tcp, udp, icmp, icmpv6 (any case) or a number; tcp and udp (6 and 17) take a port on
+both sides, other protocols none.
+
+Or take the frame from a capture: --capture FILE --frame N, N counting every record from 1 as
+Wireshark numbers them (not with --packet).`;
 
 export interface PacketSpec {
   protocol: number;
@@ -46,7 +53,11 @@ export function parsePacketSpec(text: string): PacketSpec {
   const [from, to] = arrow === '->' ? [endpoint(left), endpoint(right)] : [endpoint(right), endpoint(left)];
   if (from.family !== to.family) throw new Error('the two addresses are of different families');
   const hasPorts = protocol === 6 || protocol === 17;
-  if (hasPorts && (from.port === undefined || to.port === undefined)) throw new Error(`${protocolText} needs a port on both sides, e.g. 10.0.1.10:443`);
+  if (hasPorts && (from.port === undefined || to.port === undefined)) {
+    // An IPv6 address with its port after a colon, unbracketed, parses as an address without a port.
+    const bare = [from, to].find((side) => side.port === undefined && side.unbracketedIpv6);
+    throw new Error(`${protocolText} needs a port on both sides${bare ? `; ${bracketsHint(bare.text)}` : ', e.g. 10.0.1.10:443'}`);
+  }
   if (!hasPorts && (from.port !== undefined || to.port !== undefined)) throw new Error(`ports apply only to tcp and udp, not to ${protocolText}`);
   if (protocol === 1 && from.family === 6) throw new Error('icmp with IPv6 addresses: use icmpv6');
   if (protocol === 58 && from.family === 4) throw new Error('icmpv6 with IPv4 addresses: use icmp');
@@ -56,10 +67,20 @@ export function parsePacketSpec(text: string): PacketSpec {
   return spec;
 }
 
-function endpoint(text: string): { address: string; family: 4 | 6; port?: number } {
+interface Endpoint {
+  text: string;
+  address: string;
+  family: 4 | 6;
+  port?: number;
+  /** Written with two or more colons and no brackets: a port after it would read as part of the address. */
+  unbracketedIpv6: boolean;
+}
+
+function endpoint(text: string): Endpoint {
   let address = text;
   let portText: string | undefined;
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  const unbracketedIpv6 = !bracketed && text.split(':').length > 2;
   if (bracketed) {
     address = bracketed[1]!;
     portText = bracketed[2];
@@ -68,11 +89,18 @@ function endpoint(text: string): { address: string; family: 4 | 6; port?: number
     [address, portText] = text.split(':') as [string, string];
   }
   const family = parseIpv4(address) >= 0 ? 4 : parseIpv6(address) ? 6 : 0;
-  if (family === 0) throw new Error(`'${address}' is not an IPv4 or IPv6 address`);
-  if (portText === undefined) return { address, family };
+  if (family === 0) throw new Error(`'${address}' is not an IPv4 or IPv6 address${unbracketedIpv6 ? `; ${bracketsHint(text)}` : ''}`);
+  if (portText === undefined) return { text, address, family, unbracketedIpv6 };
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`'${portText}' is not a port (0-65535)`);
-  return { address, family, port };
+  return { text, address, family, port, unbracketedIpv6 };
+}
+
+/** The bracketed form of what was written, when it reads as an IPv6 address and a port after its last colon. */
+function bracketsHint(text: string): string {
+  const split = /^(.+):(\d{1,5})$/.exec(text);
+  const example = split && parseIpv6(split[1]!) && Number(split[2]) <= 65535 ? `[${split[1]}]:${split[2]}` : '[2001:db8::1]:80';
+  return `write IPv6 addresses with a port in brackets: ${example}`;
 }
 
 /** The Ethernet frame for a spec, built as the frame builder builds test traffic. */
@@ -83,24 +111,42 @@ export function frameOf(spec: PacketSpec): Buffer {
   return buildIpFrame({ source: spec.source, destination: spec.destination, protocol: spec.protocol });
 }
 
+/** Why the reader skipped a record, as "frame N of FILE …" goes on. */
+const SKIPPED_FRAME: Record<SkipReason, string> = {
+  'unsupported-link-type': 'is not an Ethernet frame',
+  'unknown-interface': 'is on an interface the capture does not describe',
+  'malformed-packet-block': 'is a malformed packet block',
+};
+
 /**
  * Frame `number` (1-based, counting every record as Wireshark does) of a capture, read in chunks
- * until it is reached.
+ * until it is reached. The reader skips what it cannot use without returning it, so a frame it
+ * skipped is found from the skip counts growing past `number`.
  */
 export function frameOfCapture(file: string, number: number): Buffer {
   const reader = new CaptureReader();
   const chunk = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(file, 'r');
+  const { fd } = openToRead(file);
+  const skipped = () => SKIP_REASONS.reduce((sum, reason) => sum + reader.skipped[reason], 0);
+  const skippedFrame = (before: Record<SkipReason, number>) => {
+    const reasons = SKIP_REASONS.filter((reason) => reader.skipped[reason] > before[reason]);
+    // Named when the capture has one other link type: the reader may have read past the frame.
+    const linkTypes = [...reader.skippedLinkTypes];
+    const linkType = reasons.includes('unsupported-link-type') && linkTypes.length === 1 ? ` (link type ${linkTypes[0]})` : '';
+    return new Error(`frame ${number} of ${file} ${reasons.map((reason) => SKIPPED_FRAME[reason]).join(' or ')}${linkType}`);
+  };
   try {
     for (;;) {
-      while (reader.next()) {
-        const skipped = SKIP_REASONS.reduce((sum, reason) => sum + reader.skipped[reason], 0);
-        const ordinal = reader.recordsRead + skipped;
-        if (ordinal === number) return Buffer.from(reader.record.bytes());
-        if (ordinal > number) throw new Error(`frame ${number} of ${file} is not an Ethernet frame`);
+      for (;;) {
+        const before = { ...reader.skipped };
+        const found = reader.next();
+        const ordinal = reader.recordsRead + skipped();
+        if (found && ordinal === number) return Buffer.from(reader.record.bytes());
+        if (ordinal - (found ? 1 : 0) >= number) throw skippedFrame(before);
+        if (!found) break;
       }
       if (reader.state === 'error') throw new Error(`${file}: ${reader.errorMessage} (${reader.error} at byte ${reader.errorOffset})`);
-      if (reader.state === 'done') throw new Error(`${file} has only ${reader.recordsRead} frames`);
+      if (reader.state === 'done') throw new Error(`${file} has only ${reader.recordsRead + skipped()} frames`);
       // The reader keeps a reference to a pushed chunk until it has parsed past it: a new buffer each time.
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) reader.end();
@@ -121,12 +167,13 @@ export function explainCommand(): Command {
   const command = new Command('explain')
     .description('say which session and rule would mirror one packet on an ENI, and why no other does')
     .requiredOption('--eni <id>', 'the source network interface')
-    .addOption(new Option('--packet <spec>', "a 5-tuple with an arrow from source to destination, e.g. 'tcp 10.0.1.10:443 -> 10.0.9.9:51000'").conflicts('capture'))
+    .addOption(new Option('--packet <spec>', "a 5-tuple with an arrow from source to destination, e.g. 'tcp 10.0.1.10:443 -> 10.0.9.9:51000'").conflicts(['capture', 'frame']))
     .addOption(new Option('--capture <file>', 'take the frame from this pcap or pcapng capture (with --frame)'))
     .addOption(new Option('--frame <n>', 'the frame number in the capture, 1-based as Wireshark numbers them').argParser(positiveInteger))
     .option('--json', 'print the explanation as JSON')
     .addHelpText('after', PACKET_SPEC_HELP);
-  return withClientOptions(command).action(async (options: { endpoint: string; region?: string; accessKey?: string; eni: string; packet?: string; capture?: string; frame?: number; json?: boolean }) => {
+  return withClientOptions(command).action(async (options: { eni: string; packet?: string; capture?: string; frame?: number; json?: boolean }, self: Command) => {
+    const client = clientOptions(self);
     let frame: Buffer;
     if (options.packet !== undefined) {
       frame = frameOf(parsePacketSpec(options.packet));
@@ -135,11 +182,8 @@ export function explainCommand(): Command {
     } else {
       throw new Error('give --packet SPEC, or --capture FILE with --frame N');
     }
-    const url = new URL(EXPLAIN_PATH, options.endpoint);
-    url.searchParams.set('eni', options.eni);
-    const answer = await send(url, { 'content-type': 'application/octet-stream', authorization: authorization(clientOptions(options)) }, frame);
-    if (answer.status !== 200) throw new Error(`the server answered ${answer.status}: ${serverMessage(answer)}`);
-    const explanation = JSON.parse(answer.text) as FrameExplanation & { warnings?: string[] };
+    const answer = await send(client.endpoint, EXPLAIN_PATH, { query: { eni: options.eni }, headers: { 'content-type': 'application/octet-stream', authorization: authorization(client) }, body: frame });
+    const explanation = JSON.parse(successText(answer)) as FrameExplanation & { warnings?: string[] };
     process.stdout.write(options.json ? `${JSON.stringify(explanation, null, 2)}\n` : `${formatExplanation(explanation)}\n`);
   });
 }

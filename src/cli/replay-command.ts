@@ -1,11 +1,11 @@
 import type { SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
-import { createReadStream, statSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Command } from 'commander';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { ReplaySummary } from '../server/traffic-replay.js';
 import { TRAFFIC_PATH } from '../server/traffic-paths.js';
-import { REGION_NAME } from '../state/partition.js';
+import { openToRead } from './local-files.js';
+import { authorization, clientOptions, refusal, send, withClientOptions, type HttpAnswer } from './server-client.js';
 
 /**
  * `mirrorlite replay FILE --eni ENI_ID`: streams a pcap or pcapng capture to a running server as
@@ -14,95 +14,7 @@ import { REGION_NAME } from '../state/partition.js';
  * when stderr is a terminal; stdout carries only the summary.
  */
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4590';
-/** Any key works (the server does not check signatures); a 12-digit key is taken as the account ID. */
-export const DEFAULT_ACCESS_KEY = 'AKIAMIRRORLITE000000';
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-export interface ClientOptions {
-  endpoint: string;
-  region: string;
-  accessKey: string;
-}
-
-/** --endpoint, --region, --access-key, shared by replay and explain; see clientOptions() for their defaults. */
-export function withClientOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--endpoint <url>', 'the mirrorlite server').env('MIRRORLITE_ENDPOINT').default(DEFAULT_ENDPOINT))
-    .addOption(new Option('--region <region>', 'region of the ENI (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)'))
-    .addOption(new Option('--access-key <key>', 'access key of the caller; a 12-digit key is the account ID (default: $AWS_ACCESS_KEY_ID)'));
-}
-
-/**
- * The flags with the environment's defaults filled in (at run time: help never shows a key). A
- * region that is not a region name is refused here: the server would refuse its credential scope.
- */
-export function clientOptions(flags: { endpoint: string; region?: string; accessKey?: string }): ClientOptions {
-  const region = flags.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
-  if (!REGION_NAME.test(region)) throw new Error(`the region '${region}' is not a region name such as us-east-1`);
-  return {
-    endpoint: flags.endpoint,
-    region,
-    accessKey: flags.accessKey || process.env.AWS_ACCESS_KEY_ID || DEFAULT_ACCESS_KEY,
-  };
-}
-
-/** What a client says when nothing answers at the server's address. */
-export function unreachableServer(url: URL): string {
-  return `cannot reach a mirrorlite server at ${url.origin} (is \`mirrorlite serve\` running?)`;
-}
-
-/** A SigV4-shaped Authorization header: the server reads the account and region from it, not the signature. */
-export function authorization(options: ClientOptions, now = new Date()): string {
-  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
-  return `AWS4-HMAC-SHA256 Credential=${options.accessKey}/${date}/${options.region}/ec2/aws4_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000`;
-}
-
-export interface HttpAnswer {
-  status: number;
-  text: string;
-}
-
-/** One request whose body is `body` (a buffer, or a stream piped as it is read). */
-export function send(url: URL, headers: Record<string, string>, body: Buffer | Readable): Promise<HttpAnswer> {
-  const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers });
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    request.on('response', (response: IncomingMessage) => {
-      answered = true;
-      // An early answer (unknown ENI) needs no more of the body.
-      if (!Buffer.isBuffer(body) && (response.statusCode ?? 500) >= 300) body.unpipe(request);
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (answered) return; // the server answered already; the rest of the upload does not matter
-      reject(new Error(error.code === 'ECONNREFUSED' ? unreachableServer(url) : error.message));
-    });
-    if (Buffer.isBuffer(body)) {
-      request.end(body);
-    } else {
-      body.on('error', (error) => {
-        request.destroy();
-        reject(error);
-      });
-      body.pipe(request);
-    }
-  });
-}
-
-/** The server's error message from a JSON error answer, or the raw text. */
-export function serverMessage(answer: HttpAnswer): string {
-  try {
-    const parsed = JSON.parse(answer.text) as { error?: { code?: string; message?: string } };
-    if (parsed.error?.message) return `${parsed.error.code ? `${parsed.error.code}: ` : ''}${parsed.error.message}`;
-  } catch {
-    // not JSON
-  }
-  return answer.text.trim() || '(empty answer)';
-}
 
 function mediaType(file: string): string {
   if (/\.pcapng$/i.test(file)) return 'application/x-pcapng';
@@ -136,39 +48,55 @@ async function progressBar(input: Readable, total: number | undefined): Promise<
   return bar;
 }
 
+/**
+ * What the user should hear about records skipped for their link type. Some Ethernet frames read:
+ * the replay did something, so a warning and exit 0. None read: nothing the user asked for
+ * happened (a `tcpdump -i any` or Raw IP capture), so exit 1, after the summary is printed.
+ */
+function linkTypeProblem(summary: ReplaySummary, file: string): { fatal: boolean; message: string } | undefined {
+  const skipped = summary.capture.skipped['unsupported-link-type'];
+  if (!skipped) return undefined;
+  const name = file === '-' ? 'the capture on stdin' : file;
+  const linkTypes = summary.capture.skippedLinkTypes ?? [];
+  const which = linkTypes.length ? ` (link type ${linkTypes.join(', ')})` : '';
+  if (summary.framesRead === 0) return { fatal: true, message: `no Ethernet records in ${name}${which}; nothing was replayed` };
+  return { fatal: false, message: `warning: ${skipped} records of ${name} are not Ethernet${which} and were skipped` };
+}
+
 export function replayCommand(): Command {
   const command = new Command('replay')
     .description("stream a pcap or pcapng capture to the server as one ENI's traffic, and print the JSON summary")
     .argument('<file>', 'the capture (- for stdin)')
     .requiredOption('--eni <id>', 'the source network interface whose traffic the capture is');
-  return withClientOptions(command).action(async (file: string, flags: { endpoint: string; region?: string; accessKey?: string; eni: string }) => {
-    const options = clientOptions(flags);
-    const size = file === '-' ? undefined : statSync(file).size; // a missing file fails here, before any request
-    const input: Readable = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
-    const url = new URL(TRAFFIC_PATH, options.endpoint);
-    url.searchParams.set('eni', flags.eni);
+  return withClientOptions(command).action(async (file: string, flags: { eni: string }, self: Command) => {
+    const options = clientOptions(self);
+    const opened = file === '-' ? undefined : openToRead(file); // a missing file fails here, before any request
+    const input: Readable = opened ? createReadStream(file, { fd: opened.fd, highWaterMark: READ_CHUNK_BYTES }) : process.stdin;
     const headers: Record<string, string> = { 'content-type': mediaType(file), authorization: authorization(options) };
-    if (size !== undefined) headers['content-length'] = String(size);
-    const bar = await progressBar(input, size);
+    if (opened?.size !== undefined) headers['content-length'] = String(opened.size);
+    const bar = await progressBar(input, opened?.size);
     let answer: HttpAnswer;
     try {
-      answer = await send(url, headers, input);
+      answer = await send(options.endpoint, TRAFFIC_PATH, { query: { eni: flags.eni }, headers, body: input });
     } finally {
       bar?.stop();
     }
-    let summary: Record<string, unknown> | undefined;
+    let summary: ReplaySummary | undefined;
     try {
-      summary = JSON.parse(answer.text) as Record<string, unknown>;
+      summary = JSON.parse(answer.text) as ReplaySummary;
     } catch {
       summary = undefined;
     }
     if (answer.status >= 200 && answer.status < 300 && summary) {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      const problem = linkTypeProblem(summary, file);
+      if (problem?.fatal) throw new Error(problem.message);
+      if (problem) process.stderr.write(`mirrorlite: ${problem.message}\n`);
       return;
     }
     // A broken capture still has a summary of what was read before the break: print it too.
     if (summary && 'framesRead' in summary) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     input.destroy();
-    throw new Error(`the server answered ${answer.status}: ${serverMessage(answer)}`);
+    throw refusal(answer);
   });
 }

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { SqlitePersistence } from '../state/sqlite-persistence.js';
 import { fromStateFile, toStateFile } from '../state/state-file.js';
 import { STATE_PATH } from '../server/state-routes.js';
-import { DEFAULT_ENDPOINT, unreachableServer } from './replay-command.js';
+import { readInput, writeOutput } from './local-files.js';
+import { DEFAULT_ENDPOINT, endpointName, endpointOption, send, serverEndpoint, successText } from './server-client.js';
 
 /**
  * `mirrorlite state export|import`: move a whole environment between machines. With --data-dir
@@ -13,23 +14,30 @@ import { DEFAULT_ENDPOINT, unreachableServer } from './replay-command.js';
 /** Loaded on use, so that `mirrorlite serve` without a data dir never loads SQLite. */
 const sqlite = () => import('../state/sqlite-persistence.js');
 
-const endpointOption = () =>
-  new Option('--endpoint <url>', 'a running mirrorlite server (when no --data-dir is given)').env('MIRRORLITE_ENDPOINT').default(DEFAULT_ENDPOINT);
 const dataDirOption = () => new Option('--data-dir <dir>', "a stopped server's data dir, read or written directly").env('MIRRORLITE_DATA_DIR');
+const stateEndpointOption = () => endpointOption('a running mirrorlite server (when no --data-dir is given)');
 
-/** The body of a running server's answer; its error, or that nothing answers, as an Error. */
-async function askServer(url: URL, init?: RequestInit): Promise<string> {
-  let response: Response;
+/**
+ * Runs `work` on a data dir opened for export (read-only) or import. A running server holds the
+ * dir's lock, and SQLite then gives up after its busy timeout with an error that does not say what
+ * to do instead: ask that server over HTTP.
+ */
+async function withDataDir<T>(dataDir: string, purpose: 'export from' | 'import into', work: (persistence: SqlitePersistence) => T): Promise<T> {
+  const { openSqlitePersistence, StateFileError } = await sqlite();
   try {
-    response = await fetch(url, init);
+    const persistence = openSqlitePersistence(dataDir, { readOnly: purpose === 'export from' });
+    try {
+      return work(persistence);
+    } finally {
+      persistence.close();
+    }
   } catch (error) {
-    // fetch says only "fetch failed"; why is in its cause.
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(cause?.code === 'ECONNREFUSED' ? unreachableServer(url) : `${url.origin}: ${cause?.message ?? (error as Error).message}`);
+    // sqlite-persistence says this for SQLITE_BUSY and SQLITE_LOCKED, and has no code for it.
+    if (error instanceof StateFileError && / is in use by another mirrorlite server\b/.test(error.message)) {
+      throw new Error(`${dataDir} is in use by a running mirrorlite server; ${purpose} it with --endpoint URL (${DEFAULT_ENDPOINT} unless it was started with --host or --port)`);
+    }
+    throw error;
   }
-  const text = await response.text();
-  if (!response.ok) throw new Error(`the server answered ${response.status}: ${text}`);
-  return text;
 }
 
 export function stateCommand(): Command {
@@ -39,21 +47,16 @@ export function stateCommand(): Command {
     .command('export')
     .description('write the state file to stdout (or --output)')
     .addOption(dataDirOption())
-    .addOption(endpointOption())
+    .addOption(stateEndpointOption())
     .option('-o, --output <file>', 'write to this file instead of stdout')
-    .action(async (options: { dataDir?: string; endpoint: string; output?: string }) => {
+    .action(async (options: { dataDir?: string; output?: string }, self: Command) => {
       let text: string;
       if (options.dataDir) {
-        const persistence = (await sqlite()).openSqlitePersistence(options.dataDir, { readOnly: true });
-        try {
-          text = JSON.stringify(toStateFile(persistence.loadAll()));
-        } finally {
-          persistence.close();
-        }
+        text = await withDataDir(options.dataDir, 'export from', (persistence) => JSON.stringify(toStateFile(persistence.loadAll())));
       } else {
-        text = await askServer(new URL(STATE_PATH, options.endpoint));
+        text = successText(await send(serverEndpoint(self), STATE_PATH));
       }
-      if (options.output) writeFileSync(options.output, `${text}\n`);
+      if (options.output) writeOutput(options.output, `${text}\n`);
       else process.stdout.write(`${text}\n`);
     });
 
@@ -62,21 +65,17 @@ export function stateCommand(): Command {
     .description('replace all state with a state file')
     .argument('<file>', 'a file written by `mirrorlite state export` (- for stdin)')
     .addOption(dataDirOption())
-    .addOption(endpointOption())
-    .action(async (file: string, options: { dataDir?: string; endpoint: string }) => {
-      const text = readFileSync(file === '-' ? 0 : file, 'utf8');
-      if (options.dataDir) {
+    .addOption(stateEndpointOption())
+    .action(async (file: string, options: { dataDir?: string }, self: Command) => {
+      const endpoint = options.dataDir ? undefined : serverEndpoint(self);
+      const text = readInput(file);
+      if (!endpoint) {
         const records = fromStateFile(JSON.parse(text));
-        const persistence = (await sqlite()).openSqlitePersistence(options.dataDir);
-        try {
-          persistence.replaceAll(records);
-        } finally {
-          persistence.close();
-        }
+        await withDataDir(options.dataDir!, 'import into', (persistence) => persistence.replaceAll(records));
         console.error(`imported ${records.length} records into ${options.dataDir}`);
       } else {
-        const answer = JSON.parse(await askServer(new URL(STATE_PATH, options.endpoint), { method: 'POST', body: text })) as { imported: number };
-        console.error(`imported ${answer.imported} records into ${options.endpoint}`);
+        const answer = JSON.parse(successText(await send(endpoint, STATE_PATH, { method: 'POST', body: Buffer.from(text) }))) as { imported: number };
+        console.error(`imported ${answer.imported} records into ${endpointName(endpoint)}`);
       }
     });
 
