@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatIpv4, formatIpv6 } from '../src/dataplane/cidr.js';
+import { formatIpv4, formatIpv6 } from '../src/net/cidr.js';
 import { decodeVxlan, MTU_BUDGET_GAP } from '../src/dataplane/vxlan.js';
 import { derivedTargetAddress, GATEWAY_MAC } from '../src/service/mirror-config.js';
 import {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { closeSync, readSync } from 'node:fs';
 import { CaptureReader, SKIP_REASONS, type SkipReason } from '../dataplane/capture-reader.js';
-import { parseIpv4, parseIpv6 } from '../dataplane/cidr.js';
+import { parseIpv4, parseIpv6 } from '../net/cidr.js';
 import { formatExplanation, type FrameExplanation } from '../dataplane/explain.js';
 import { buildIpFrame, icmpEchoFrame, tcpFrame, udpFrame } from '../dataplane/frame-builder.js';
 import { EXPLAIN_PATH } from '../server/traffic-paths.js';

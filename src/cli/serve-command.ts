@@ -3,6 +3,7 @@ import { parseSinkSpec, type SinkSpec } from '../dataplane/mirror-output.js';
 import { DEFAULT_QUOTAS, QUOTA_FLAGS, type Quotas } from '../service/service-config.js';
 import type { LogLevel } from '../server/logger.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
+import { isIdOf } from '../state/ids.js';
 import { ACCOUNT_ID, REGION_NAME } from '../state/partition.js';
 
 /**
@@ -57,7 +58,12 @@ function quotaHelp(): string {
 
 const vxlanSink = nonEmpty((value: string, previous: SinkSpec[] = []): SinkSpec[] => {
   try {
-    return [...previous, parseSinkSpec(value)];
+    const spec = parseSinkSpec(value);
+    // A malformed ID could never match a target: its sink would go unused without a word.
+    if (spec.targetId !== undefined && !isIdOf('traffic-mirror-target', spec.targetId)) {
+      throw new Error(`'${spec.targetId}' is not a traffic mirror target ID (tmt- and 8 or 17 lowercase hex digits)`);
+    }
+    return [...previous, spec];
   } catch (error) {
     throw new InvalidArgumentError(`${(error as Error).message}; expected HOST:PORT (every target) or TARGET-ID=HOST:PORT (one target)`);
   }

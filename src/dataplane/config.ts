@@ -1,6 +1,7 @@
 // The data plane's input: a snapshot of the mirroring configuration as plain records. The control
 // plane builds one from its store after each change; the engine compiles it once (mirror-engine.ts).
 // Addresses and CIDRs are text as the EC2 API carries them.
+import { EC2_JUMBO_MTU } from '../net/mtu.js';
 
 export interface EniConfig {
   networkInterfaceId: string;
@@ -71,7 +72,7 @@ export interface MirrorConfig {
 export const AMAZON_DNS_SERVICE = 'amazon-dns';
 
 /** The MTU of an ENI target when the snapshot leaves it out (the EC2 jumbo-frame MTU). */
-export const DEFAULT_TARGET_MTU = 9001;
+export const DEFAULT_TARGET_MTU = EC2_JUMBO_MTU;
 
 /** A Gateway Load Balancer's MTU ("The maximum MTU supported by the Gateway Load Balancer is 8500"). */
 export const GATEWAY_LOAD_BALANCER_MTU = 8500;

@@ -3,7 +3,7 @@
 // rule. It runs the engine's own evaluation (MirrorEngine.evaluate) and reads back the trace that
 // evaluation leaves, so an explanation can never disagree with a decision.
 
-import { formatIpv4, formatIpv6 } from './cidr.js';
+import { formatIpv4, formatIpv6 } from '../net/cidr.js';
 import { SESSION_OUTCOMES, type MirrorEngine, type SessionOutcome } from './mirror-engine.js';
 import { NOT_MIRRORED_REASONS, type NotMirroredReason } from './mirror-reasons.js';
 import type { DecodeError, TransportIssue } from './packet-decoder.js';

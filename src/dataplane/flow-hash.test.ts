@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIpv4, parseIpv6 } from './cidr.js';
+import { parseIpv4, parseIpv6 } from '../net/cidr.js';
 import { FLOW_PORT_MAX, FLOW_PORT_MIN, flowSourcePort, fnv1a32, foldToFlowPort } from './flow-hash.js';
 import { buildArpFrame, buildIpFrame, icmpEchoFrame, tcpFrame, udpFrame } from './frame-builder.js';
 import { DecodedFrame, decodeFrame } from './packet-decoder.js';

@@ -9,7 +9,7 @@
 
 import { writeU16BE, writeU32BE } from './byte-order.js';
 import { finishChecksum, onesComplementSum } from './checksum.js';
-import { parseIpv4, parseIpv6, parseMac } from './cidr.js';
+import { parseIpv4, parseIpv6, parseMac } from '../net/cidr.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_VLAN, IP_PROTOCOL_ICMP, IP_PROTOCOL_ICMPV6, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP } from './packet-decoder.js';
 
 export const DEFAULT_SOURCE_MAC = '02:00:00:00:00:01';

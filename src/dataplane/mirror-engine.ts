@@ -21,7 +21,7 @@
 //      matching rule (of the packet's direction) is `accept` mirrors the packet and no other
 //      session sees it; a `reject` match or no match passes it to the next session.
 
-import { parseIpv4, parseIpv6, parseMac } from './cidr.js';
+import { parseIpv4, parseIpv6, parseMac } from '../net/cidr.js';
 import { AMAZON_DNS_SERVICE, DEFAULT_TARGET_MTU, GATEWAY_LOAD_BALANCER_MTU, MirrorConfigError, type FilterConfig, type MirrorConfig, type SessionConfig, type TargetConfig } from './config.js';
 import { flowSourcePort } from './flow-hash.js';
 import { NOT_MIRRORED_REASON_NAMES, type NotMirroredReason } from './mirror-reasons.js';

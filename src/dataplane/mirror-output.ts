@@ -26,7 +26,6 @@ import { lookup } from 'node:dns/promises';
 import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, write, type BigIntStats } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { isIdOf } from '../service/ids.js';
 import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS, PCAP_MAGIC_NANOSECONDS, PCAPNG_SECTION_HEADER } from './capture-reader.js';
 import { PcapWriter } from './pcap-writer.js';
 import { walkRecords } from './pcap-tail.js';
@@ -50,16 +49,13 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 
 /**
  * `HOST:PORT`, `[IPv6]:PORT`, or `TARGET-ID=HOST:PORT` for one target. Throws a readable Error.
- * A target ID must have the shape of one (a malformed one could never match a target, and its
- * sink would go unused without a word), and a host must be an address or a DNS name.
+ * A host must be an address or a DNS name; the target ID's shape is the caller's to check (the
+ * data plane knows no ID shapes).
  */
 export function parseSinkSpec(text: string): SinkSpec {
   const equals = text.indexOf('=');
   const targetId = equals >= 0 ? text.slice(0, equals).trim() : undefined;
   const address = (equals >= 0 ? text.slice(equals + 1) : text).trim();
-  if (targetId !== undefined && !isIdOf('traffic-mirror-target', targetId)) {
-    throw new Error(`'${targetId}' is not a traffic mirror target ID (tmt- and 8 or 17 lowercase hex digits)`);
-  }
   const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatIpv4, formatIpv6 } from './cidr.js';
+import { formatIpv4, formatIpv6 } from '../net/cidr.js';
 import { buildIpFrame, tcpFrame } from './frame-builder.js';
 import { DECODE_ERRORS, DecodedFrame, decodeFrame, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN } from './packet-decoder.js';
 

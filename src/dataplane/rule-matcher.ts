@@ -14,7 +14,7 @@
 // IP protocol 0 itself (IPv6 hop-by-hop options) is an extension header, never a packet's
 // transport protocol, so no packet is lost by this reading.
 
-import { parseCidr, type Cidr } from './cidr.js';
+import { parseCidr, type Cidr } from '../net/cidr.js';
 import { MirrorConfigError, type RuleConfig } from './config.js';
 import type { DecodedFrame } from './packet-decoder.js';
 

@@ -57,8 +57,9 @@
 import { ByteCopier } from './byte-copy.js';
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from './byte-order.js';
 import { finishChecksum, onesComplementSum } from './checksum.js';
-import { formatIpv4, formatMac, parseIpv4, parseMac } from './cidr.js';
+import { formatIpv4, formatMac, parseIpv4, parseMac } from '../net/cidr.js';
 import { ETHERTYPE_IPV4, IP_PROTOCOL_UDP } from './packet-decoder.js';
+import { MIN_IPV4_MTU } from '../net/mtu.js';
 
 export const VXLAN_UDP_PORT = 4789;
 export const VXLAN_FLAGS_VNI_VALID = 0x08;
@@ -77,8 +78,6 @@ export const VXLAN_OVERHEAD = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH + UDP_
  * MTU - 4 bytes, so an inner IP packet of MTU - 54 bytes is the largest that arrives whole.
  */
 export const MTU_BUDGET_GAP = 4;
-/** The smallest IPv4 MTU (RFC 791); a target MTU below it is a configuration error. */
-export const MIN_IPV4_MTU = 68;
 export const OUTER_TTL = 64;
 export const MAX_VNI = 0xffffff;
 

@@ -9,7 +9,7 @@ import {
   type Cidr,
   type Ipv4Cidr,
   type Ipv6Cidr,
-} from '../dataplane/cidr.js';
+} from '../net/cidr.js';
 
 /**
  * The address arithmetic of VPCs, subnets and network interfaces, on top of the data plane's CIDR

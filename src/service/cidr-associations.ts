@@ -1,7 +1,7 @@
 import type { SubnetIpv6CidrBlockAssociation, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation } from '../../model/ec2-types.js';
 import { missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules } from '../protocol/input-validator.js';
-import type { Ipv4Cidr } from '../dataplane/cidr.js';
+import type { Ipv4Cidr } from '../net/cidr.js';
 import type { Partition } from '../state/partition.js';
 import type { SubnetRecord, VpcRecord } from '../state/records.js';
 import { canonicalCidr, cidrsOverlap, cidrWithin, parseIpv4Cidr } from './address-allocation.js';
@@ -18,7 +18,7 @@ import {
   vpcCidrAssociationNotFound,
   vpcCidrBlockInUse,
 } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
 import { interfacesIn, ipv6Association, subnetIpv6Block, subnetIpv6CidrBlock } from './subnets.js';

@@ -3,7 +3,7 @@ import type { StoredRecord, Table } from '../state/table.js';
 import { invalidParameterValue } from '../protocol/api-error.js';
 import type { CallContext } from './call-context.js';
 import { invalidFilter, invalidParameterCombination, malformedId, notFound, type ResourceKind } from './errors.js';
-import { isIdOf, type IdKind } from './ids.js';
+import { isIdOf, type IdKind } from '../state/ids.js';
 import { issueToken, queryDigest, readToken } from './pagination-token.js';
 import { characters, compileWildcard, hasWildcard, matchesWildcard, type Wildcard } from './wildcard.js';
 

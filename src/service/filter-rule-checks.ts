@@ -1,5 +1,5 @@
 import type { TrafficMirrorFilterRuleField, TrafficMirrorPortRange, TrafficMirrorPortRangeRequest } from '../../model/ec2-types.js';
-import { parseCidr } from '../dataplane/cidr.js';
+import { parseCidr } from '../net/cidr.js';
 import { invalidValueFor } from '../protocol/api-error.js';
 import type { MemberRule, StructureRule } from '../protocol/input-validator.js';
 import { invalidParameterCombination } from './errors.js';

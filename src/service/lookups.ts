@@ -1,6 +1,6 @@
 import type { StoredRecord, Table } from '../state/table.js';
 import { malformedId, notFound, type ResourceKind } from './errors.js';
-import { isIdOf, type IdKind } from './ids.js';
+import { isIdOf, type IdKind } from '../state/ids.js';
 
 /**
  * The record an input names, or the error EC2 gives: `…Malformed` for an ID of the wrong shape

@@ -19,16 +19,15 @@
 
 import { createHash } from 'node:crypto';
 import type { Tag } from '../../model/ec2-types.js';
-import { formatIpv4, parseIpv4 } from '../dataplane/cidr.js';
+import { formatIpv4, parseIpv4 } from '../net/cidr.js';
 import type { EniConfig, FilterConfig, MirrorConfig, RuleConfig, SessionConfig, TargetConfig } from '../dataplane/config.js';
-import { MIN_IPV4_MTU } from '../dataplane/vxlan.js';
+import { EC2_JUMBO_MTU, MIN_IPV4_MTU } from '../net/mtu.js';
 import type { Partition } from '../state/partition.js';
 import type { NetworkInterfaceRecord, TrafficMirrorFilterRuleRecord, TrafficMirrorTargetRecord } from '../state/records.js';
 
 export const MTU_TAG = 'mirrorlite:mtu';
 export const ADDRESS_TAG = 'mirrorlite:address';
 /** EC2's largest MTU; a tag cannot raise an interface above it. */
-export const MAX_ENI_MTU = 9001;
 /** The outer destination MAC of packets to NLB and GWLB endpoint targets: the VPC router's, as a fixed locally administered address. */
 export const GATEWAY_MAC = '02:6d:6c:00:00:01';
 
@@ -137,8 +136,8 @@ function eniMtu(eni: NetworkInterfaceRecord, warnings: string[]): number {
   const value = tagValue(eni.TagSet, MTU_TAG);
   if (value === undefined) return eni.mtu;
   const mtu = Number(value);
-  if (/^\d+$/.test(value) && mtu >= MIN_IPV4_MTU && mtu <= MAX_ENI_MTU) return mtu;
-  warnings.push(`${eni.NetworkInterfaceId}: tag ${MTU_TAG}='${value}' ignored (an integer from ${MIN_IPV4_MTU} to ${MAX_ENI_MTU}); MTU ${eni.mtu}`);
+  if (/^\d+$/.test(value) && mtu >= MIN_IPV4_MTU && mtu <= EC2_JUMBO_MTU) return mtu;
+  warnings.push(`${eni.NetworkInterfaceId}: tag ${MTU_TAG}='${value}' ignored (an integer from ${MIN_IPV4_MTU} to ${EC2_JUMBO_MTU}); MTU ${eni.mtu}`);
   return eni.mtu;
 }
 

@@ -6,7 +6,7 @@ import type {
   NetworkInterfacePrivateIpAddress,
   PrivateIpAddressSpecification,
 } from '../../model/ec2-types.js';
-import { formatIpv4, formatIpv6, ipv4CidrContains, ipv6CidrContains, parseIpv6, type Ipv4Cidr, type Ipv6Cidr } from '../dataplane/cidr.js';
+import { formatIpv4, formatIpv6, ipv4CidrContains, ipv6CidrContains, parseIpv6, type Ipv4Cidr, type Ipv6Cidr } from '../net/cidr.js';
 import { invalidParameterValue, invalidValueFor, missingParameter } from '../protocol/api-error.js';
 import type { ExtraRules, MemberRule } from '../protocol/input-validator.js';
 import type { NetworkInterfaceRecord, SubnetRecord } from '../state/records.js';

@@ -12,13 +12,14 @@ import {
   networkInterfaceInUse,
   securityGroupsPerInterfaceLimitExceeded,
 } from './errors.js';
-import { isIdOf, newId } from './ids.js';
+import { isIdOf, newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { initialIpv4Addresses, initialIpv6Addresses, ipv6Address, primaryOf, privateIpAddress, withPrimaryIpv6 } from './network-interface-addresses.js';
 import { integerBetween, ipAddress, maxLength, notSupported } from './rule-helpers.js';
 import { interfaceGroups } from './security-groups.js';
 import { addressHolders } from './subnets.js';
 import { tagsFromSpecifications } from './tagging.js';
+import { EC2_JUMBO_MTU } from '../net/mtu.js';
 
 /**
  * Network interfaces (ENIs): the sources and targets of traffic mirroring. An interface lives in one
@@ -26,7 +27,6 @@ import { tagsFromSpecifications } from './tagging.js';
  */
 
 /** The MTU of an interface, which a mirror target truncates what it receives to. */
-const DEFAULT_MTU = 9001;
 
 /** "Security groups per network interface": 5 by default. */
 const MAX_SECURITY_GROUPS = 5;
@@ -64,7 +64,7 @@ function newNetworkInterface(input: CreateNetworkInterfaceRequest, context: Call
     Status: 'available',
     TagSet: tagsFromSpecifications(input.TagSpecifications, 'network-interface', context.config.quotas.tagsPerResource),
     Ipv6Native: false,
-    mtu: DEFAULT_MTU,
+    mtu: EC2_JUMBO_MTU,
     ...(input.EnablePrimaryIpv6 ? { primaryIpv6Enabled: true as const } : {}),
     seq: partition.nextSeq(),
   }));

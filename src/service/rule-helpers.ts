@@ -1,7 +1,7 @@
 import type { AttributeBooleanValue } from '../../model/ec2-types.js';
 import { invalidValueFor, maxResultsOutOfRange, missingParameter } from '../protocol/api-error.js';
 import type { MemberRule } from '../protocol/input-validator.js';
-import { parseCidr, parseIp } from '../dataplane/cidr.js';
+import { parseCidr, parseIp } from '../net/cidr.js';
 import { MAX_IPV4_PREFIX, MIN_IPV4_PREFIX, parseIpv4Cidr } from './address-allocation.js';
 import { invalidParameterCombination, notSupportedByMirrorlite } from './errors.js';
 

@@ -1,6 +1,6 @@
 import type { IpPermission, SecurityGroupRule, SecurityGroupRuleRequest, Tag, TagSpecification } from '../../model/ec2-types.js';
 import { missingParameter } from '../protocol/api-error.js';
-import { parseCidr } from '../dataplane/cidr.js';
+import { parseCidr } from '../net/cidr.js';
 import type { Partition } from '../state/partition.js';
 import type { SecurityGroupRecord, SecurityGroupRuleRecord } from '../state/records.js';
 import type { CallContext } from './call-context.js';
@@ -22,7 +22,7 @@ import {
   securityGroupsInDifferentNetworks,
   sourceRequired,
 } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { tagsFromSpecifications } from './tagging.js';
 

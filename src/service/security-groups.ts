@@ -19,7 +19,7 @@ import {
   securityGroupLimitExceeded,
   securityGroupNameReserved,
 } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { isGroupText, permissionsOf, putNewRule, rulesOfGroup, type RuleSpec } from './security-group-permissions.js';
 import { tagsFromSpecifications } from './tagging.js';

@@ -22,7 +22,7 @@ import {
   invalidSubnetRange,
   subnetConflict,
 } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { arnPartition, zonesOf, type Zone } from './regions.js';
 import { tagsFromSpecifications } from './tagging.js';

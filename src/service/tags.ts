@@ -6,7 +6,7 @@ import type { StoredRecord, Table } from '../state/table.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, type DescribeSource, type FilterTable } from './describe-engine.js';
 import { invalidId, notFound, tagLimitExceeded, type ResourceKind } from './errors.js';
-import { kindOfId } from './ids.js';
+import { kindOfId } from '../state/ids.js';
 import { checkTags, withoutTags, withTags } from './tagging.js';
 
 /**

@@ -16,7 +16,7 @@ import {
   ruleMemberChecks,
   type RemovableMember,
 } from './filter-rule-checks.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { tagsFromSpecifications } from './tagging.js';
 

@@ -7,7 +7,7 @@ import { idempotent } from './client-token.js';
 import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { filterInUse, invalidParameterCombination, limitExceeded } from './errors.js';
 import { MAX_DESCRIPTION_LENGTH } from './filter-rule-checks.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { maxLength } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';

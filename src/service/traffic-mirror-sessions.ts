@@ -6,7 +6,7 @@ import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { idempotent } from './client-token.js';
 import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { interfaceInUseByTarget, invalidParameterCombination, limitExceeded, sessionNumberInUse } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { integerBetween, maxLength } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';

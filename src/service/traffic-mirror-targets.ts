@@ -16,7 +16,7 @@ import {
   malformedVpcEndpointId,
   targetInUse,
 } from './errors.js';
-import { newId } from './ids.js';
+import { newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { maxLength } from './rule-helpers.js';
 import { tagsFromSpecifications } from './tagging.js';

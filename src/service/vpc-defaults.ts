@@ -4,7 +4,7 @@ import type { VpcRecord } from '../state/records.js';
 import type { Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, matchesNothing, type DescribeSource, type FilterTable } from './describe-engine.js';
 import type { ResourceKind } from './errors.js';
-import { derivedId, type IdKind } from './ids.js';
+import { derivedId, type IdKind } from '../state/ids.js';
 import { vpcIpv4Blocks, vpcIpv6Block } from './vpcs.js';
 
 /**

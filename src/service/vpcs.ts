@@ -7,7 +7,7 @@ import { canonicalCidr, randomVpcIpv6Block } from './address-allocation.js';
 import type { CallContext, Handler, HandlerTable } from './call-context.js';
 import { describe, describeQuery, tableSource, type FilterTable } from './describe-engine.js';
 import { dependencyViolation, invalidParameterCombination, invalidVpcRange } from './errors.js';
-import { derivedId, newId } from './ids.js';
+import { derivedId, newId } from '../state/ids.js';
 import { existing } from './lookups.js';
 import { ipv4BlockOfAllowedSize, notSupported } from './rule-helpers.js';
 import { createDefaultSecurityGroup, deleteSecurityGroupsOfVpc } from './security-groups.js';

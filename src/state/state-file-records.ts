@@ -13,10 +13,10 @@ import type {
   VpcCidrBlockState,
   VpcIpv6CidrBlockAssociation,
 } from '../../model/ec2-types.js';
-import { parseCidr, parseIp, parseIpv4, parseMac } from '../dataplane/cidr.js';
-import { MIN_IPV4_MTU } from '../dataplane/vxlan.js';
+import { parseCidr, parseIp, parseIpv4, parseMac } from '../net/cidr.js';
+import { EC2_JUMBO_MTU, MIN_IPV4_MTU } from '../net/mtu.js';
 // ids.ts imports nothing of the project: using its ID shapes here keeps one definition of them.
-import { ID_PREFIXES, isIdOf, type IdKind } from '../service/ids.js';
+import { ID_PREFIXES, isIdOf, type IdKind } from './ids.js';
 import { ACCOUNT_ID } from './partition.js';
 import type {
   ClientTokenRecord,
@@ -138,7 +138,7 @@ const tags = arrayOf(object<Tag>({ Key: stringWhere('a non-empty string', (v) =>
 /** A security group rule's ports: -1 stands for all (and for ICMP, type and code). */
 const groupRulePort = integer(-1, 65535);
 /** EC2's largest MTU; a stored interface has it unless a tag says otherwise (mirror-config.ts). */
-const mtu = integer(MIN_IPV4_MTU, 9001);
+const mtu = integer(MIN_IPV4_MTU, EC2_JUMBO_MTU);
 const connectionTimeout = integer(0, Number.MAX_SAFE_INTEGER);
 
 const blockPublicAccessStates = object<BlockPublicAccessStates>({ InternetGatewayBlockMode: optional(oneOf('off', 'block-bidirectional', 'block-ingress')) });
