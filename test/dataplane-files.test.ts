@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildTopology, readCapture, replay, trafficCases, writeCapture, type Topology } from './dataplane-fixtures.js';
+import { buildTopology, clientFlags, readCapture, replay, runCli, trafficCases, writeCapture, type ReplaySummary, type Topology } from './dataplane-fixtures.js';
 import { logLine, startServerProcess } from './support/server-process.js';
 
 let dir: string;
@@ -58,12 +58,16 @@ test('a mirror file in another capture format (pcapng here) is kept under anothe
     // A pcapng section header block, as `editcap -F pcapng` or Wireshark's "Save" leaves the file.
     const theirs = Buffer.from('0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000', 'hex');
     writeFileSync(file, theirs);
-    const summary = await replay(server.url, capture, t.a.id);
+    const result = await runCli(['replay', capture, '--eni', t.a.id, ...clientFlags(server.url)]);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as ReplaySummary;
     assert.equal(readCapture(file).length, summary.framesWritten[t.targets.te]!, 'a new file, of this replay alone');
     const kept = readdirSync(mirrorDir).filter((name) => name.startsWith(`${t.targets.te}.pcap.`));
     assert.equal(kept.length, 1);
     assert.deepEqual(readFileSync(join(mirrorDir, kept[0]!)), theirs, 'the old file, untouched');
-    assert.deepEqual(summary.warnings, [`${file} is a pcapng file, which mirrorlite cannot append to: it was kept as ${join(mirrorDir, kept[0]!)} and a new file started in its place`]);
+    const warning = `${file} is a pcapng file, which mirrorlite cannot append to: it was kept as ${join(mirrorDir, kept[0]!)} and a new file started in its place`;
+    assert.deepEqual(summary.warnings, [warning]);
+    assert.equal(result.stderr, `mirrorlite: warning: ${warning}\n`, 'and the CLI says it on stderr, for users who pipe stdout');
   } finally {
     await server.stop();
   }

@@ -164,6 +164,10 @@ test('--vxlan-sink refuses a target ID that could never match and a host or port
     assert.equal(result.status, 1, value);
     assert.equal(result.stderr, `error: option '--vxlan-sink <[target-id=]host:port>' argument '${value}' is invalid. ${message}${expected}\n`);
   }
+  // Well formed but not resolvable (.invalid never is, RFC 6761): refused at start, naming the sink.
+  const unresolvable = serve(['--port', '0', '--vxlan-sink', 'collector.invalid:4789']);
+  assert.equal(unresolvable.status, 1);
+  assert.match(unresolvable.stderr, /^mirrorlite: the VXLAN sink host 'collector\.invalid' cannot be resolved \(\w+\)\n$/);
   const server = await startServerProcess(['--vxlan-sink', `${TARGET_8}=127.0.0.1:4789`, '--vxlan-sink', `${TARGET_17}=[::1]:4789`, '--vxlan-sink', 'localhost:4790']);
   try {
     const listening = await logLine(server, (line) => line.msg === 'listening');

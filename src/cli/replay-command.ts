@@ -89,6 +89,9 @@ export function replayCommand(): Command {
     }
     if (answer.status >= 200 && answer.status < 300 && summary) {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      // The summary's warnings (a tag ignored, a mirror file repaired or kept aside) matter to a
+      // user who pipes stdout into jq, so they are said on stderr too.
+      for (const warning of summary.warnings ?? []) process.stderr.write(`mirrorlite: warning: ${warning}\n`);
       const problem = linkTypeProblem(summary, file);
       if (problem?.fatal) throw new Error(problem.message);
       if (problem) process.stderr.write(`mirrorlite: ${problem.message}\n`);

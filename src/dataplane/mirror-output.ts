@@ -97,7 +97,14 @@ export class VxlanSink {
 
   /** Resolves the host once (not per datagram) and binds a socket of its family. */
   static async open(host: string, port: number): Promise<VxlanSink> {
-    const { address, family } = await lookup(host);
+    let resolved: { address: string; family: number };
+    try {
+      resolved = await lookup(host);
+    } catch (error) {
+      // At start-up, before anything is sent: say which sink, not only the resolver's code.
+      throw new Error(`the VXLAN sink host '${host}' cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const { address, family } = resolved;
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     // Send failures (no route, a datagram too large) are counted per send, never a crash.
     socket.on('error', () => undefined);
