@@ -218,7 +218,12 @@ describe('databases mirrorlite must not touch', () => {
     const { id } = db.prepare("SELECT id FROM records WHERE kind = 'traffic-mirror-filter'").get() as { id: string };
     db.close();
     edit(dataDir, "UPDATE records SET body = '{\"TrafficMirrorFilterId\": ' WHERE kind = 'traffic-mirror-filter'");
+    // In a database of the older schema, which an open that succeeds upgrades: this one must not be.
+    edit(dataDir, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
     refuse(dataDir, new RegExp(`^mirrorlite: ${file}: the traffic-mirror-filter record ${id} of account 111122223333, region us-east-1 is not JSON \\(.+\\); the file was left untouched\n$`));
+    const check = new Database(file, { readonly: true });
+    assert.equal((check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value, '1', 'left at its schema version');
+    check.close();
     edit(dataDir, "UPDATE records SET kind = 'bogus', body = '{}' WHERE kind = 'traffic-mirror-filter'");
     refuse(dataDir, new RegExp(`^mirrorlite: ${file}: the bogus record ${id} of account 111122223333, region us-east-1 is of a kind mirrorlite does not know \\(kinds: vpc, .*\\); the file was left untouched\n$`));
   });

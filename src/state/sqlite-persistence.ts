@@ -56,6 +56,8 @@ export function openSqlitePersistence(dataDir: string, options: SqliteOptions = 
 }
 
 export class SqlitePersistence implements Persistence {
+  /** An older schema's database, whose version is raised once its records have loaded (loaded()). */
+  private upgradePending = false;
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly remove: Database.Statement;
@@ -152,7 +154,7 @@ export class SqlitePersistence implements Persistence {
     this.checkColumns('records', RECORD_COLUMNS);
     if (readOnly) return;
     this.lock();
-    if (version < SCHEMA_VERSION) this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+    this.upgradePending = version < SCHEMA_VERSION;
   }
 
   /** Every column mirrorlite reads and writes is there (a table of another shape failed at the first statement). */
@@ -181,6 +183,16 @@ export class SqlitePersistence implements Persistence {
       ) WITHOUT ROWID;
     `);
     this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  }
+
+  /**
+   * The stored records loaded whole: an older schema's version is raised only now, so a file
+   * refused while loading keeps its content (the store's upgrade of the records follows).
+   */
+  loaded(): void {
+    if (!this.upgradePending) return;
+    this.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+    this.upgradePending = false;
   }
 
   /** WAL, durable against a killed process at NORMAL sync, and an exclusive lock taken now. */

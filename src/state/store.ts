@@ -23,6 +23,8 @@ export interface Persistence {
   /** The file the state is kept in, named in error messages. */
   readonly path: string;
   loadAll(): Iterable<PersistedRecord>;
+  /** Every stored record loaded: what the file may need rewriting on open (an older schema) is done now. */
+  loaded?(): void;
   /** `body` undefined deletes the record. Must be atomic: all of it or none. */
   write(changes: (Omit<PersistedRecord, 'body' | 'seq'> & { seq?: number; body?: string })[]): void;
   clear(): void;
@@ -48,6 +50,7 @@ export class Store {
     if (!persistence) return;
     try {
       this.restoreFrom(persistence);
+      persistence.loaded?.();
     } catch (error) {
       persistence.close(); // and its lock: the caller may try again once the file is put right
       throw error;
