@@ -179,6 +179,12 @@ test('--vxlan-sink refuses a target ID that could never match and a host or port
   }
 });
 
+test('without --mirror-dir, a $TMPDIR that does not exist stops serve with the reason and the way out', () => {
+  const result = serve(['--port', '0'], { TMPDIR: join(dir, 'no-such-tmp') });
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /^mirrorlite: cannot write mirrored packets to .*no-such-tmp\/mirrorlite-.*: a folder on its path does not exist \(ENOENT: .*\); choose another directory with --mirror-dir \(or \$MIRRORLITE_MIRROR_DIR\)\n$/);
+});
+
 test('the listening line is printed at every level but silent, with the data dir made absolute', async () => {
   for (const level of ['warn', 'error', 'fatal']) {
     const dataDir = join(dir, `state-${level}`);

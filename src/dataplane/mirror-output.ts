@@ -476,6 +476,8 @@ function describeFileError(error: NodeJS.ErrnoException, directory: string): str
       return `${directory} is a file, not a directory; it was left untouched`;
     case 'ENOTDIR':
       return `a part of the path is a file, not a directory (${error.message}); it was left untouched`;
+    case 'ENOENT': // the default's parent, $TMPDIR, is missing: it is not created, as it is not ours
+      return `a folder on its path does not exist (${error.message})`;
     case 'ENOSPC':
     case 'EDQUOT':
       return 'no space left on the device';
