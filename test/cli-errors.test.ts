@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { tcpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 import { ACCOUNT, REGION, runCli } from './dataplane-fixtures.js';
+import { asUnprivileged, permissionTestSkip } from './support/other-user.js';
 import { CLI, startServerProcess, type ServerProcess } from './support/server-process.js';
 import { call, field } from './support/topology.js';
 
@@ -85,14 +86,19 @@ test('a file that cannot be read or written is named, with the reason in words',
       assert.equal(result.stdout, '');
       assert.equal(result.stderr, `mirrorlite: ${message}\n`, args.join(' '));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
+test('a file this user may not read is said so', { skip: permissionTestSkip() }, () => {
+  const dir = scratchDir();
+  try {
     const unreadable = join(dir, 'unreadable.pcap');
     writeFileSync(unreadable, '');
     chmodSync(unreadable, 0o000);
-    // root reads any file: run the command as nobody then.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     for (const args of [['replay', unreadable, '--eni', 'eni-0123456789abcdef0'], ['state', 'import', unreadable]]) {
-      const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...offline }, ...asNobody });
+      const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MIRRORLITE_ENDPOINT: 'http://127.0.0.1:9' }, ...asUnprivileged });
       assert.equal(result.status, 1, result.stderr);
       assert.equal(result.stderr, `mirrorlite: cannot read ${unreadable}: permission denied\n`);
     }

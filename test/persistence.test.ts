@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tcpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
+import { asUnprivileged, permissionTestSkip } from './support/other-user.js';
 import { CLI, startServerProcess } from './support/server-process.js';
 import { buildTopology, call, field, snapshotDescribes } from './support/topology.js';
 
@@ -237,11 +238,11 @@ describe('databases mirrorlite must not touch', () => {
     assert.equal(readFileSync(file, 'utf8'), 'notes');
   });
 
-  test('a data dir or a database this user may not write', async () => {
+  test('a data dir or a database this user may not write', { skip: permissionTestSkip() }, async () => {
     // Root may write anywhere: the server is then run as nobody, else the files are made read-only.
     const asRoot = process.getuid?.() === 0;
     const serveAs = (dataDir: string) => {
-      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 30_000, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 30_000, ...asUnprivileged });
       return { status: result.status, stderr: result.stderr };
     };
     const parent = tempDir();
