@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildTopology, clientFlags, runCli, startDataPlaneServer, trafficCases, writeCapture, type DataPlaneServer, type Topology } from './dataplane-fixtures.js';
@@ -100,4 +101,24 @@ describe('clients of a running server', () => {
     assert.equal(result.status, 1);
     assert.equal(result.stderr, 'mirrorlite: the server answered 404: no such path: /elsewhere/_mirrorlite/state\n');
   });
+});
+
+test('replay prints a summary of another shape as it is: one that lacks the capture counts or warnings is not an error', async () => {
+  // A server that reads the body and answers only what it knows, as the benchmark's bare server does.
+  const minimal = createServer((incoming, outgoing) => {
+    let bytes = 0;
+    incoming.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    incoming.on('end', () => outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ framesRead: 2, bytes })));
+  });
+  await new Promise<void>((resolve) => minimal.listen(0, '127.0.0.1', resolve));
+  try {
+    const capture = join(tmpdir(), `mirrorlite-minimal-${process.pid}.pcap`);
+    writeFileSync(capture, Buffer.alloc(24));
+    const result = await runCli(['replay', capture, '--eni', 'eni-0123456789abcdef0', '--endpoint', `http://127.0.0.1:${(minimal.address() as { port: number }).port}`]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { framesRead: 2, bytes: 24 });
+    assert.equal(result.stderr, '');
+  } finally {
+    minimal.close();
+  }
 });

@@ -54,7 +54,8 @@ async function progressBar(input: Readable, total: number | undefined): Promise<
  * happened (a `tcpdump -i any` or Raw IP capture), so exit 1, after the summary is printed.
  */
 function linkTypeProblem(summary: ReplaySummary, file: string): { fatal: boolean; message: string } | undefined {
-  const skipped = summary.capture.skipped['unsupported-link-type'];
+  // Read with care: the summary comes over the wire, maybe from another server (the benchmark's bare one).
+  const skipped = summary.capture?.skipped?.['unsupported-link-type'];
   if (!skipped) return undefined;
   const name = file === '-' ? 'the capture on stdin' : file;
   const linkTypes = summary.capture.skippedLinkTypes ?? [];
@@ -91,7 +92,7 @@ export function replayCommand(): Command {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       // The summary's warnings (a tag ignored, a mirror file repaired or kept aside) matter to a
       // user who pipes stdout into jq, so they are said on stderr too.
-      for (const warning of summary.warnings ?? []) process.stderr.write(`mirrorlite: warning: ${warning}\n`);
+      for (const warning of Array.isArray(summary.warnings) ? summary.warnings : []) process.stderr.write(`mirrorlite: warning: ${warning}\n`);
       const problem = linkTypeProblem(summary, file);
       if (problem?.fatal) throw new Error(problem.message);
       if (problem) process.stderr.write(`mirrorlite: ${problem.message}\n`);
