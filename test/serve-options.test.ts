@@ -237,14 +237,18 @@ test('/_mirrorlite/* request lines carry the caller, the ENI and the error code 
     assert.equal(explain.region, 'us-east-1');
     assert.equal(explain.errorCode, 'InvalidNetworkInterfaceID.NotFound');
 
-    // The traffic route streams its body: its own line carries what the request line cannot.
+    // The routes that stream their body (traffic in, state import) too.
     await fetch(`${server.url}/_mirrorlite/traffic?eni=${eni}&region=eu-west-1`, { method: 'POST', body: Buffer.alloc(24) });
-    const traffic = await logLine(server, (line) => line.msg === 'traffic refused');
+    const traffic = await requestLine('/_mirrorlite/traffic', 404);
     assert.equal(traffic.eni, eni);
     assert.equal(traffic.account, '000000000000');
     assert.equal(traffic.region, 'eu-west-1');
-    assert.equal(traffic.status, 404);
     assert.equal(traffic.errorCode, 'InvalidNetworkInterfaceID.NotFound');
+    await fetch(`${server.url}/_mirrorlite/state`, { method: 'POST', body: '{"format": "other"}' });
+    assert.equal((await requestLine('/_mirrorlite/state', 400)).errorCode, 'InvalidStateFile');
+
+    await fetch(`${server.url}/_mirrorlite/no-such-route`);
+    assert.equal((await requestLine('/_mirrorlite/no-such-route', 404)).errorCode, 'NotFound');
   } finally {
     await server.stop();
   }

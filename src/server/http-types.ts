@@ -23,6 +23,8 @@ export interface RequestLogFields {
   account?: string;
   region?: string;
   errorCode?: string;
+  /** The source interface, on the data plane's routes. */
+  eni?: string;
   parameters?: Record<string, string>;
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { ApiError, requestTooLarge } from '../protocol/api-error.js';
 import { decodeBody } from './body-decoding.js';
-import type { RoutedResponse } from './http-types.js';
+import type { RequestLogFields, RoutedResponse } from './http-types.js';
 import type { Logger } from './logger.js';
 import type { RequestHead, Router } from './router.js';
 
@@ -16,7 +16,8 @@ const TRANSPORT_STATUS: Readonly<Record<string, string>> = {
 export interface StreamRoute {
   method: 'POST' | 'GET';
   path: string;
-  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Resolves to the request line's fields (the caller, an error code), if the route has any. */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<RequestLogFields | void>;
 }
 
 export interface AdapterOptions {
@@ -55,8 +56,8 @@ export function createHttpServer(options: AdapterOptions): Server {
     const streamRoute = streamRoutes.get(`${request.method} ${path}`);
     if (streamRoute) {
       streamRoute.handle(request, response).then(
-        () => {
-          if (!timedOut.has(request)) logRequest(options.logger, request, response.statusCode, started, {});
+        (fields) => {
+          if (!timedOut.has(request)) logRequest(options.logger, request, response.statusCode, started, fields ?? {});
         },
         (error: unknown) => {
           options.logger.error({ err: error, path }, 'stream route failed');

@@ -31,7 +31,7 @@ export function createRouter(endpoint: Ec2Endpoint, routes: readonly AdminRoute[
         const route = byKey.get(`${request.method} ${path}`);
         if (route) return route.handle(request);
         const known = routes.some((candidate) => candidate.path === path);
-        return json(known ? 405 : 404, { error: known ? `${request.method} is not allowed on ${path}` : `no route ${path}` });
+        return json(known ? 405 : 404, { error: known ? `${request.method} is not allowed on ${path}` : `no route ${path}` }, { errorCode: known ? 'MethodNotAllowed' : 'NotFound' });
       }
       if (request.method !== 'POST' && request.method !== 'GET') {
         return refuse(request, new ApiError('UnsupportedHttpVerb', `The HTTP method ${request.method} is not supported; use POST or GET.`, 405));

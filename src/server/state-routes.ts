@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromStateFile, StateFileFormatError, toStateFile } from '../state/state-file.js';
 import type { Store } from '../state/store.js';
 import { ADMIN_PREFIX, json, type AdminRoute } from './admin-routes.js';
+import type { RequestLogFields } from './http-types.js';
 import type { StreamRoute } from './node-adapter.js';
 
 /** A whole environment's state can be large; imports get their own, much higher, body limit. */
@@ -23,15 +24,17 @@ export function stateImportRoute(store: Store, upgrade: () => void): StreamRoute
     method: 'POST',
     path: STATE_PATH,
     async handle(request: IncomingMessage, response: ServerResponse) {
-      const answer = (status: number, body: unknown) => {
+      // The request line says why an import was refused (the code, as EC2 lines carry theirs).
+      const answer = (status: number, body: unknown, errorCode?: string): RequestLogFields => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
+        return errorCode ? { errorCode } : {};
       };
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of request as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > MAX_STATE_BYTES) return answer(413, { error: `a state file is at most ${MAX_STATE_BYTES} bytes` });
+        if (size > MAX_STATE_BYTES) return answer(413, { error: `a state file is at most ${MAX_STATE_BYTES} bytes` }, 'RequestEntityTooLarge');
         chunks.push(chunk);
       }
       let records;
@@ -39,11 +42,11 @@ export function stateImportRoute(store: Store, upgrade: () => void): StreamRoute
         records = fromStateFile(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch (error) {
         const reason = error instanceof StateFileFormatError || error instanceof SyntaxError ? error.message : String(error);
-        return answer(400, { error: reason });
+        return answer(400, { error: reason }, 'InvalidStateFile');
       }
       store.replaceAll(records);
       upgrade();
-      answer(200, { imported: records.length });
+      return answer(200, { imported: records.length });
     },
   };
 }

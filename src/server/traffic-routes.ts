@@ -110,15 +110,14 @@ export function trafficRoute(options: TrafficRouteOptions): StreamRoute {
 }
 
 /**
- * The request line of this stream route carries no fields (node-adapter.ts logs stream routes with
- * none), so the route writes a line of its own with the ENI, the caller and the error code:
- * 'traffic refused' before any frame is read, else 'traffic replayed' or 'traffic aborted by the client'.
+ * Resolves to the request line's fields (the ENI, the caller, the error code). A replay also logs a
+ * line of its own with what it read and mirrored: 'traffic replayed' or 'traffic aborted by the client'.
  */
-async function replay(options: TrafficRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function replay(options: TrafficRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<RequestLogFields> {
   const { output, engines, logger } = options;
   let caller: Caller;
   let source: { partition: Partition; eni: string };
-  const log: TrafficLogFields = {};
+  const log: RequestLogFields = {};
   try {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity') throw new RouteError(415, 'UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported: send the capture as it is.`);
@@ -131,12 +130,12 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     // Read the rest of the body (and drop it), so a client still uploading gets the answer.
     request.resume();
     if (error instanceof RouteError) {
-      logger.info({ ...log, status: error.status, errorCode: error.code }, 'traffic refused');
-      return sendJson(response, error.status, error.body());
+      sendJson(response, error.status, error.body());
+      return { ...log, errorCode: error.code };
     }
     if (error instanceof MirrorConfigError) {
-      logger.info({ ...log, status: 500, errorCode: 'InternalError' }, 'traffic refused');
-      return sendJson(response, 500, configFailure(error));
+      sendJson(response, 500, configFailure(error));
+      return { ...log, errorCode: 'InternalError' };
     }
     throw error;
   }
@@ -180,17 +179,19 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     { ...log, errorCode, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, captureError: summary.capture.error?.code },
     outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
   );
-  if (outcome === 'aborted') return;
+  const fields = errorCode ? { ...log, errorCode } : log;
+  if (outcome === 'aborted') return fields;
   if (failure !== null) {
     logger.error({ err: failure, eni: source.eni }, 'traffic replay failed');
     const message = failure instanceof Error ? failure.message : String(failure);
-    return sendJson(response, 500, { error: { code: 'InternalError', message: `The replay stopped: ${message}` }, ...summary });
-  }
-  if (summary.capture.error) {
+    sendJson(response, 500, { error: { code: 'InternalError', message: `The replay stopped: ${message}` }, ...summary });
+  } else if (summary.capture.error) {
     const { code, message, offset } = summary.capture.error;
-    return sendJson(response, 400, { error: { code: 'InvalidCapture', message: `The body is not a readable capture: ${message} (${code} at byte ${offset})` }, ...summary });
+    sendJson(response, 400, { error: { code: 'InvalidCapture', message: `The body is not a readable capture: ${message} (${code} at byte ${offset})` }, ...summary });
+  } else {
+    sendJson(response, 200, summary satisfies ReplaySummary);
   }
-  sendJson(response, 200, summary satisfies ReplaySummary);
+  return fields;
 }
 
 function sum(counts: Record<string, number>): number {
@@ -199,14 +200,9 @@ function sum(counts: Record<string, number>): number {
   return total;
 }
 
-/** The request line's fields for these routes: EC2's (caller, error code) and the source interface. */
-interface TrafficLogFields extends RequestLogFields {
-  eni?: string;
-}
-
 /** Runs a route; `log` is filled in as the route learns the caller and the ENI, and goes on the request line. */
-function answer(work: (log: TrafficLogFields) => RoutedResponse): RoutedResponse {
-  const log: TrafficLogFields = {};
+function answer(work: (log: RequestLogFields) => RoutedResponse): RoutedResponse {
+  const log: RequestLogFields = {};
   try {
     return { ...work(log), log };
   } catch (error) {
@@ -217,7 +213,7 @@ function answer(work: (log: TrafficLogFields) => RoutedResponse): RoutedResponse
 }
 
 /** The caller of a request, noted on its request line. */
-function loggedCaller(authorization: string | string[] | undefined, query: URLSearchParams, defaults: { account: string; region: string }, log: TrafficLogFields): Caller {
+function loggedCaller(authorization: string | string[] | undefined, query: URLSearchParams, defaults: { account: string; region: string }, log: RequestLogFields): Caller {
   const caller = trafficCaller(authorization, query, defaults);
   log.account = caller.account;
   log.region = caller.region;
@@ -245,7 +241,7 @@ export function explainRoute(options: TrafficRouteOptions): AdminRoute {
 
 /** GET /_mirrorlite/counters and POST /_mirrorlite/counters/reset, for the caller's account and region. */
 export function counterRoutes(options: TrafficRouteOptions): AdminRoute[] {
-  const partitionOf = (request: HttpRequest, log: TrafficLogFields) => {
+  const partitionOf = (request: HttpRequest, log: RequestLogFields) => {
     const caller = loggedCaller(request.headers.authorization, queryOf(request.url), options.defaults, log);
     return { caller, partition: options.store.partition(caller.account, caller.region) };
   };
