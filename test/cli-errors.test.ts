@@ -107,6 +107,19 @@ test('a file this user may not read is said so', { skip: permissionTestSkip() },
   }
 });
 
+test("the command line's own refusals begin 'mirrorlite:' like every other failure", () => {
+  for (const [args, message] of [
+    [['bogus'], "unknown command 'bogus'"],
+    [['state', 'import'], "missing required argument 'file'"],
+    [['replay', 'x.pcap'], "required option '--eni <id>' not specified"],
+    [['serve', '--port', 'abc'], "option '--port <port>' argument 'abc' is invalid. a port is an integer from 0 to 65535"],
+  ] as const) {
+    const result = run([...args]);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.equal(result.stderr, `mirrorlite: ${message}\n`, args.join(' '));
+  }
+});
+
 test('an --endpoint that is not an http or https URL is named as the option', () => {
   const commands = [
     ['replay', '/dev/null', '--eni', 'eni-0123456789abcdef0'],

@@ -70,11 +70,11 @@ test('serve refuses an empty value for every option, naming the option', () => {
     const result = serve([flags.split(' ')[0]!, '']);
     assert.equal(result.status, 1, flags);
     assert.equal(result.stdout, '', flags);
-    assert.equal(result.stderr, `error: option '${flags}' argument '' is invalid. the value is empty; leave the option out to get its default\n`);
+    assert.equal(result.stderr, `mirrorlite: option '${flags}' argument '' is invalid. the value is empty; leave the option out to get its default\n`);
   }
   const level = serve(['--log-level', '']);
   assert.equal(level.status, 1);
-  assert.match(level.stderr, /^error: option '--log-level <level>' argument '' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent\.\n$/);
+  assert.match(level.stderr, /^mirrorlite: option '--log-level <level>' argument '' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent\.\n$/);
 });
 
 test('an empty MIRRORLITE_* variable is unset: the option takes its default', async () => {
@@ -107,7 +107,7 @@ test('a port is digits, from 0 to 65535', () => {
   for (const port of [' ', '1e3', '0x10', '65536', '80.5']) {
     const result = serve(['--port', port]);
     assert.equal(result.status, 1, port);
-    assert.equal(result.stderr, `error: option '--port <port>' argument '${port}' is invalid. a port is an integer from 0 to 65535\n`);
+    assert.equal(result.stderr, `mirrorlite: option '--port <port>' argument '${port}' is invalid. a port is an integer from 0 to 65535\n`);
   }
 });
 
@@ -127,7 +127,7 @@ test('--quota: help lists every quota and its default, from the table the server
   ] as const) {
     const result = serve(['--quota', value]);
     assert.equal(result.status, 1, value);
-    assert.equal(result.stderr, `error: option '--quota <name=count>' argument '${value}' is invalid. ${message}\n`);
+    assert.equal(result.stderr, `mirrorlite: option '--quota <name=count>' argument '${value}' is invalid. ${message}\n`);
   }
 
   // Every name is accepted, and a quota the old message did not list takes effect.
@@ -162,7 +162,7 @@ test('--vxlan-sink refuses a target ID that could never match and a host or port
   ] as const) {
     const result = serve(['--vxlan-sink', value]);
     assert.equal(result.status, 1, value);
-    assert.equal(result.stderr, `error: option '--vxlan-sink <[target-id=]host:port>' argument '${value}' is invalid. ${message}${expected}\n`);
+    assert.equal(result.stderr, `mirrorlite: option '--vxlan-sink <[target-id=]host:port>' argument '${value}' is invalid. ${message}${expected}\n`);
   }
   // Well formed but not resolvable (.invalid never is, RFC 6761): refused at start, naming the sink.
   const unresolvable = serve(['--port', '0', '--vxlan-sink', 'collector.invalid:4789']);
