@@ -1,7 +1,7 @@
 // The command-line clients fail the way a user can act on: exit 1, one line on stderr naming what
 // is wrong, nothing on stdout, no stack trace.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,22 +11,10 @@ import { tcpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 import { ACCOUNT, REGION, runCli } from './dataplane-fixtures.js';
 import { asUnprivileged, permissionTestSkip } from './support/other-user.js';
-import { CLI, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { CLI, closedPort, runCliSync, startServerProcess, type ServerProcess } from './support/server-process.js';
 import { call, field } from './support/topology.js';
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliSync(args, { env });
 
 test('replay and explain refuse a region that is not a region name, before sending anything', () => {
   for (const [args, region] of [
@@ -98,7 +86,7 @@ test('a file this user may not read is said so', { skip: permissionTestSkip() },
     writeFileSync(unreadable, '');
     chmodSync(unreadable, 0o000);
     for (const args of [['replay', unreadable, '--eni', 'eni-0123456789abcdef0'], ['state', 'import', unreadable]]) {
-      const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MIRRORLITE_ENDPOINT: 'http://127.0.0.1:9' }, ...asUnprivileged });
+      const result = runCliSync(args, { env: { MIRRORLITE_ENDPOINT: 'http://127.0.0.1:9' }, user: asUnprivileged });
       assert.equal(result.status, 1, result.stderr);
       assert.equal(result.stderr, `mirrorlite: cannot read ${unreadable}: permission denied\n`);
     }

@@ -4,7 +4,6 @@
 // serves one server; export then import reproduces identical Describe output.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import { tcpFrame } from '../src/dataplane/frame-builder.js';
 import { PcapWriter } from '../src/dataplane/pcap-writer.js';
 import { asUnprivileged, permissionTestSkip } from './support/other-user.js';
-import { CLI, startServerProcess } from './support/server-process.js';
+import { runCliSync, startServerProcess } from './support/server-process.js';
 import { buildTopology, call, field, snapshotDescribes } from './support/topology.js';
 
 const dirs: string[] = [];
@@ -28,10 +27,7 @@ after(() => {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-function mirrorlite(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, timeout: 30_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const mirrorlite = (args: string[], input?: string) => runCliSync(args, input === undefined ? {} : { input });
 
 describe('restart', () => {
   test('after SIGKILL every Describe returns byte-identical results', async () => {
@@ -242,7 +238,7 @@ describe('databases mirrorlite must not touch', () => {
     // Root may write anywhere: the server is then run as nobody, else the files are made read-only.
     const asRoot = process.getuid?.() === 0;
     const serveAs = (dataDir: string) => {
-      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 30_000, ...asUnprivileged });
+      const result = runCliSync(['serve', '--port', '0', '--data-dir', dataDir], { user: asUnprivileged });
       return { status: result.status, stderr: result.stderr };
     };
     const parent = tempDir();

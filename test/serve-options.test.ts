@@ -3,15 +3,14 @@
 // --vxlan-sink refuses what could never be used, the `listening` line is printed at every level
 // but silent, and /_mirrorlite/* requests are logged with their caller, ENI and error code.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { DEFAULT_QUOTAS, QUOTA_FLAGS } from '../src/service/service-config.js';
-import { CLI, logLine, startServerProcess } from './support/server-process.js';
+import { CLI, closedPort, logLine, runCliSync, startServerProcess } from './support/server-process.js';
 import { call, Ec2Error, field } from './support/topology.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorlite-serve-'));
@@ -19,8 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A serve that is expected to refuse its options, so to exit at once. */
 function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, 'serve', ...args], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCliSync(['serve', ...args], { env });
 }
 
 /**
@@ -51,15 +49,6 @@ async function until(ready: () => boolean | Promise<boolean>, what: string): Pro
     assert.ok(waited < 10_000, `waited 10 s for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** A port nothing listens on: bound, then closed. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const TARGET_8 = 'tmt-0123abcd';
@@ -204,7 +193,7 @@ test('the listening line is printed at every level but silent, with the data dir
     }
   }
 
-  const port = await freePort();
+  const port = await closedPort();
   const silent = spawnServe(['--port', String(port), '--log-level', 'silent']);
   try {
     await until(async () => (await fetch(`http://127.0.0.1:${port}/_mirrorlite/health`).catch(() => undefined))?.ok === true, 'the silent server to answer');

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PACKAGE_ROOT } from '../../src/server/package-files.js';
@@ -67,4 +68,28 @@ export async function logLine(server: ServerProcess, match: (line: Record<string
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no such log line in ${JSON.stringify(server.logs)}`);
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the `mirrorlite` command to its end, for runs that end at once (a refusal, an export of a
+ * data dir). `user`: run it as another user (see other-user.ts).
+ */
+export function runCliSync(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; user?: { uid?: number; gid?: number } } = {}): CliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000, input: options.input, env: { ...process.env, ...options.env }, ...options.user });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A port nothing listens on: bound, then closed. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
