@@ -12,7 +12,8 @@ export interface Caller {
   accessKeyId?: string;
 }
 
-const HEADER_CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
+/** Access key, region and service of an Authorization header's credential scope. */
+const HEADER_CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
 const QUERY_CREDENTIAL = /^([^/]+)\/\d{8}\/([^/]+)\/[^/]+\/aws4_request$/;
 
 export function identifyCaller(
@@ -21,7 +22,7 @@ export function identifyCaller(
   legacyAccessKey: string | undefined,
   defaults: { account: string; region: string },
 ): Caller {
-  const match = (authorization && HEADER_CREDENTIAL.exec(authorization)) || (queryCredential && QUERY_CREDENTIAL.exec(queryCredential));
+  const match = (authorization && headerCredential(authorization)) || (queryCredential && QUERY_CREDENTIAL.exec(queryCredential));
   if (match) return scopedCaller(match[1]!, match[2]!, defaults);
   return legacyAccessKey ? { account: accountOf(legacyAccessKey, defaults), region: defaults.region, accessKeyId: legacyAccessKey } : { ...defaults };
 }
@@ -33,7 +34,7 @@ export function identifyCaller(
  * as a caller other than the one the pipeline would find.
  */
 export function callerOfAuthorization(authorization: string, defaults: { account: string; region: string }): Caller | undefined {
-  const match = HEADER_CREDENTIAL.exec(authorization);
+  const match = headerCredential(authorization);
   if (!match || !REGION_NAME.test(match[2]!)) return undefined;
   return scopedCaller(match[1]!, match[2]!, defaults);
 }
@@ -53,7 +54,6 @@ function accountOf(accessKeyId: string, defaults: { account: string }): string {
   return ACCOUNT_ID.test(accessKeyId) ? accessKeyId : defaults.account;
 }
 
-const HEADER_SERVICE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;
 const QUERY_SERVICE = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/;
 
 /**
@@ -62,5 +62,20 @@ const QUERY_SERVICE = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/;
  * signed the legacy way. It picks which of the services sharing mirrorlite's endpoint answers.
  */
 export function signingService(authorization: string | undefined, queryCredential: string | undefined): string | undefined {
-  return (authorization && HEADER_SERVICE.exec(authorization)?.[1]) || (queryCredential && QUERY_SERVICE.exec(queryCredential)?.[1]) || undefined;
+  return (authorization && headerCredential(authorization)?.[3]) || (queryCredential && QUERY_SERVICE.exec(queryCredential)?.[1]) || undefined;
+}
+
+let lastAuthorization: string | undefined;
+let lastCredential: RegExpExecArray | null = null;
+
+/**
+ * HEADER_CREDENTIAL's match. Every request's header is read twice, by the router (which service?)
+ * and by the endpoint (which caller?): the last match is kept so the second read costs nothing.
+ */
+function headerCredential(authorization: string): RegExpExecArray | null {
+  if (authorization !== lastAuthorization) {
+    lastCredential = HEADER_CREDENTIAL.exec(authorization);
+    lastAuthorization = authorization;
+  }
+  return lastCredential;
 }

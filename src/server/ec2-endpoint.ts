@@ -65,7 +65,9 @@ export class Ec2Endpoint {
     const partition = this.options.store.partition(caller.account, caller.region);
     const read = this.readCache.get(partition, key);
     if (read) {
-      Object.assign(log, { account: caller.account, region: caller.region, action: read.action });
+      log.account = caller.account;
+      log.region = caller.region;
+      log.action = read.action;
       return this.pipeline.answer(read.action, read.body, log);
     }
     return this.pipeline.handle(request, log, (answer) => {

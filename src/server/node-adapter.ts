@@ -4,7 +4,7 @@ import { ApiError, requestTooLarge } from '../protocol/api-error.js';
 import { decodeBody } from './body-decoding.js';
 import type { RequestLogFields, RoutedResponse } from './http-types.js';
 import type { Logger } from './logger.js';
-import type { RequestHead, Router } from './router.js';
+import { pathOf, type RequestHead, type Router } from './router.js';
 
 /** Node's parser errors that have a status of their own; any other is 400. */
 const TRANSPORT_STATUS: Readonly<Record<string, string>> = {
@@ -52,7 +52,7 @@ export function createHttpServer(options: AdapterOptions): Server {
       pending.requests.delete(request);
       if (pending.requests.size === 0) pending.then?.();
     });
-    const path = (request.url ?? '/').split('?', 1)[0];
+    const path = pathOf(request.url ?? '/');
     const streamRoute = streamRoutes.get(`${request.method} ${path}`);
     if (streamRoute) {
       streamRoute.handle(request, response).then(
@@ -88,7 +88,7 @@ export function createHttpServer(options: AdapterOptions): Server {
       // EC2 calls answer synchronously, in the same tick as the body's end; only some of
       // mirrorlite's own routes answer later.
       try {
-        const routed = options.router.route({ ...head(request), body: body! });
+        const routed = options.router.route({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body! });
         if (routed instanceof Promise) routed.then(answer, fail);
         else answer(routed);
       } catch (error) {
@@ -165,7 +165,7 @@ function logRequest(
   fields: RoutedResponse['log'],
 ): void {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  logger.info({ method: request.method, path: request.url?.split('?', 1)[0], status, ms: Math.round(ms * 100) / 100, ...fields }, 'request');
+  logger.info({ method: request.method, path: pathOf(request.url ?? '/'), status, ms: Math.round(ms * 100) / 100, ...fields }, 'request');
 }
 
 /** The whole body, refused past `limit` bytes (also after gzip or deflate decoding). */

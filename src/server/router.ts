@@ -15,6 +15,12 @@ export interface Router {
 
 const NO_BODY = Buffer.alloc(0);
 
+/** The path of a request target: what precedes its query string. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 /**
  * `/_mirrorlite/…` goes to mirrorlite's own routes; every other path is the EC2 endpoint, or STS's
  * for a request signed for STS (or carrying its Version), as the two share one address.
@@ -26,7 +32,7 @@ export function createRouter(endpoint: Ec2Endpoint, routes: readonly AdminRoute[
   return {
     refuse,
     route(request) {
-      const path = request.url.split('?', 1)[0]!;
+      const path = pathOf(request.url);
       if (path.startsWith(ADMIN_PREFIX)) {
         const route = byKey.get(`${request.method} ${path}`);
         if (route) return route.handle(request);
