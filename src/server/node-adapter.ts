@@ -40,18 +40,16 @@ export const IDLE_TIMEOUT_MS = 120_000;
 /** The node:http side: reads the body (bounded, decompressed), calls the router, writes, logs. */
 export function createHttpServer(options: AdapterOptions): Server {
   const streamRoutes = new Map((options.streamRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
-  const unanswered = new WeakMap<Duplex, { requests: Map<IncomingMessage, { response: ServerResponse; started: bigint }>; then?: () => void }>();
+  // The last request each connection carried: all a timeout or a transport error needs to know.
+  // Node answers a connection's requests in order, so once the last is answered all are; and only
+  // the last can still be reading its body, as the parser reaches a next request only after a body
+  // ends. Kept without a listener per request: this runs on every call.
+  const lastRequest = new WeakMap<Duplex, { request: IncomingMessage; response: ServerResponse; started: bigint }>();
   /** Requests answered 408 because their connection went silent: logged then, not again. */
   const timedOut = new WeakSet<IncomingMessage>();
   const server = createServer({ requestTimeout: 0 }, (request, response) => {
     const started = process.hrtime.bigint();
-    let pending = unanswered.get(request.socket);
-    if (!pending) unanswered.set(request.socket, (pending = { requests: new Map() }));
-    pending.requests.set(request, { response, started });
-    response.once('close', () => {
-      pending.requests.delete(request);
-      if (pending.requests.size === 0) pending.then?.();
-    });
+    lastRequest.set(request.socket, { request, response, started });
     const path = pathOf(request.url ?? '/');
     const streamRoute = streamRoutes.get(`${request.method} ${path}`);
     if (streamRoute) {
@@ -106,13 +104,13 @@ export function createHttpServer(options: AdapterOptions): Server {
   // never finishes its headers is), the server still at work (a body it paused reading while the
   // disk catches up, an answer not ready yet: left alone), and an idle connection (closed).
   server.on('timeout', (socket: Duplex) => {
-    const requests = [...(unanswered.get(socket)?.requests ?? [])];
-    const stalled = requests.find(([request, { response }]) => !request.complete && request.readableFlowing !== false && !response.headersSent);
-    if (!stalled) {
-      if (requests.length === 0) socket.destroy();
+    const last = lastRequest.get(socket);
+    if (!last || last.response.writableFinished) {
+      socket.destroy();
       return;
     }
-    const [request, { response, started }] = stalled;
+    const { request, response, started } = last;
+    if (request.complete || request.readableFlowing === false || response.headersSent) return;
     timedOut.add(request);
     response.writeHead(408, { connection: 'close', 'content-length': '0' }).end();
     logRequest(options.logger, request, 408, started, { errorCode: 'RequestTimeout' });
@@ -129,8 +127,8 @@ export function createHttpServer(options: AdapterOptions): Server {
     const refuse = () => {
       if (socket.writable) socket.end(`HTTP/1.1 ${TRANSPORT_STATUS[error.code ?? ''] ?? '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };
-    const pending = unanswered.get(socket);
-    if (pending && pending.requests.size > 0 && [...pending.requests.keys()].every((request) => request.complete)) pending.then = refuse;
+    const last = lastRequest.get(socket);
+    if (last && last.request.complete && !last.response.writableFinished) last.response.once('close', refuse);
     else refuse();
   });
   return server;
