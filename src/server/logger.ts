@@ -17,12 +17,20 @@ const BATCH_CHARS = 4096;
 export function createLogger(level: LogLevel = 'info'): Logger {
   const destination = new LineBatch(pino.destination({ dest: 1, sync: true }));
   setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
-  process.once('exit', () => destination.flush());
+  flushOnExit(destination);
   // Epoch milliseconds (pino's default) cost far less per line than ISO strings.
   return pino({ level, base: { name: 'mirrorlite' } }, destination);
 }
 
 type SonicBoom = ReturnType<typeof pino.destination>;
+
+const unflushedAtExit = new Set<LineBatch>();
+
+/** A process that exits (a crash included) writes its last lines first; one listener for all loggers. */
+function flushOnExit(batch: LineBatch): void {
+  if (unflushedAtExit.size === 0) process.once('exit', () => unflushedAtExit.forEach((each) => each.flush()));
+  unflushedAtExit.add(batch);
+}
 
 /**
  * Collects lines and hands them to sonic-boom (which owns the descriptor: partial writes, EAGAIN,
