@@ -68,6 +68,7 @@ test('a file that cannot be read or written is named, with the reason in words',
       [['state', 'import', dir], `${dir} is a directory`],
       [['state', 'export', '--data-dir', dataDir, '--output', dir], `${dir} is a directory`],
       [['state', 'export', '--data-dir', dataDir, '--output', join(dir, 'no', 'state.json')], `cannot write ${join(dir, 'no', 'state.json')}: no such directory`],
+      [['state', 'import', join(dir, 'empty.json', 'state.json')], `cannot read ${join(dir, 'empty.json', 'state.json')}: a part of the path is a file, not a directory`],
     ] as const) {
       const result = run([...args], offline);
       assert.equal(result.status, 1, `${args.join(' ')}: ${result.stderr}`);

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileErrorWords } from '../os/file-errors.js';
 
 /**
  * The local files the client commands read and write (captures, state files), with one way to say
@@ -47,8 +48,7 @@ export function writeOutput(file: string, text: string): void {
 function fileFailure(file: string, verb: 'read' | 'write', error: unknown): Error {
   const { code, message } = error as NodeJS.ErrnoException;
   if (code === 'EISDIR') return new Error(`${file} is a directory`);
+  // A read names the file; a write creates it, so what is missing is its folder.
   if (code === 'ENOENT') return new Error(`cannot ${verb} ${file}: ${verb === 'read' ? 'no such file' : 'no such directory'}`);
-  if (code === 'EACCES' || code === 'EPERM') return new Error(`cannot ${verb} ${file}: permission denied`);
-  if (code === 'ENOTDIR') return new Error(`cannot ${verb} ${file}: part of its path is not a directory`);
-  return new Error(`cannot ${verb} ${file}: ${message}`);
+  return new Error(`cannot ${verb} ${file}: ${fileErrorWords(error) ?? message}`);
 }

@@ -26,6 +26,7 @@ import { lookup } from 'node:dns/promises';
 import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, write, type BigIntStats } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { fileErrorReason } from '../os/file-errors.js';
 import { LINKTYPE_ETHERNET, PCAP_FILE_HEADER_LENGTH, PCAP_MAGIC_MICROSECONDS, PCAP_MAGIC_NANOSECONDS, PCAPNG_SECTION_HEADER } from './capture-reader.js';
 import { PcapWriter } from './pcap-writer.js';
 import { walkRecords } from './pcap-tail.js';
@@ -407,7 +408,7 @@ export class MirrorOutput {
       if (this.users === 0) await this.closeFiles();
     }
     const failed = outputs.find((output) => output.error !== null);
-    if (failed) throw new Error(`writing ${failed.path} failed: ${failed.error!.message}`);
+    if (failed) throw new Error(`writing ${failed.path} failed: ${fileErrorReason(failed.error)}`);
   }
 
   async close(): Promise<void> {
@@ -467,22 +468,14 @@ function checkWritable(directory: string, privateRoot: string | undefined): void
 
 function describeFileError(error: NodeJS.ErrnoException, directory: string): string {
   switch (error.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied (${error.message})`;
-    case 'EROFS':
-      return 'the file system is read-only';
     case 'EEXIST': // from mkdir of the directory itself
       return `${directory} is a file, not a directory; it was left untouched`;
     case 'ENOTDIR':
-      return `a part of the path is a file, not a directory (${error.message}); it was left untouched`;
+      return `${fileErrorReason(error)}; it was left untouched`;
     case 'ENOENT': // the default's parent, $TMPDIR, is missing: it is not created, as it is not ours
       return `a folder on its path does not exist (${error.message})`;
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'no space left on the device';
     default:
-      return error.message;
+      return fileErrorReason(error);
   }
 }
 

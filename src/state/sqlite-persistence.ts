@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileErrorReason } from '../os/file-errors.js';
 import type { Persistence, PersistedRecord } from './store.js';
 
 /**
@@ -46,10 +47,8 @@ export function openSqlitePersistence(dataDir: string, options: SqliteOptions = 
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      const { code, message } = error as NodeJS.ErrnoException;
-      if (code === 'ENOTDIR') throw untouched(`a part of the path is a file, not a directory (${message})`);
-      if (code === 'EACCES' || code === 'EPERM') throw new StateFileError(`cannot create ${dir}: permission denied (${message})`);
-      throw new StateFileError(`cannot create ${dir}: ${message}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw untouched(fileErrorReason(error));
+      throw new StateFileError(`cannot create ${dir}: ${fileErrorReason(error)}`);
     }
   }
   return new SqlitePersistence(join(dir, DATABASE_FILE), options);
