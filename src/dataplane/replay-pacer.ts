@@ -1,0 +1,60 @@
+// When each frame of a replay is due, for a replay slower than top speed. A collector behind a
+// VXLAN sink (tshark, Zeek, Suricata on a laptop) cannot take datagrams as fast as the engine
+// makes them, and UDP drops what a full receive buffer cannot hold: pacing is how a user gets all
+// of them there. The two ways are tcpreplay's, which builders of monitoring appliances know:
+//   * a rate: frame i is due i / rate seconds after the first;
+//   * the capture's own timing, scaled: a frame is due (its timestamp - the first frame's) /
+//     multiplier after the first (1: as captured; 2: twice as fast).
+// Due times are absolute from the first frame, so a timer that fires late is caught up by the
+// frames that follow it, not added to every later one. A timestamp earlier than the first frame's
+// (captures merged out of order) is due at once.
+
+import type { CaptureRecord } from './capture-reader.js';
+
+export type ReplayPace = { framesPerSecond: number } | { multiplier: number };
+
+/** A clock in milliseconds; performance.now() unless a test gives another. */
+export type Clock = () => number;
+
+export class ReplayPacer {
+  private startMs = -1;
+  private firstSeconds = 0;
+  private firstNanoseconds = 0;
+  private framesReleased = 0;
+
+  constructor(
+    readonly pace: ReplayPace,
+    private readonly now: Clock = () => performance.now(),
+  ) {
+    const value = 'framesPerSecond' in pace ? pace.framesPerSecond : pace.multiplier;
+    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`a replay pace must be a positive number, not ${value}`);
+  }
+
+  /**
+   * Milliseconds until `record` is due, or 0 when it is due now; then it counts as released.
+   * Ask again for the same record after waiting.
+   */
+  delayOf(record: CaptureRecord): number {
+    const now = this.now();
+    if (this.startMs < 0) {
+      this.startMs = now;
+      this.firstSeconds = record.seconds;
+      this.firstNanoseconds = record.nanoseconds;
+    }
+    const pace = this.pace;
+    const offsetMs =
+      'framesPerSecond' in pace
+        ? (this.framesReleased * 1000) / pace.framesPerSecond
+        : ((record.seconds - this.firstSeconds) * 1000 + (record.nanoseconds - this.firstNanoseconds) / 1e6) / pace.multiplier;
+    const delay = this.startMs + offsetMs - now;
+    if (delay > 0) return delay;
+    this.framesReleased++;
+    return 0;
+  }
+}
+
+/** A pace value (a rate or a multiplier) from text: a positive finite number, or undefined. */
+export function parsePaceValue(text: string): number | undefined {
+  const value = text.trim() === '' ? NaN : Number(text);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
