@@ -1,7 +1,8 @@
 import type { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { parsePaceValue } from '../dataplane/replay-pacer.js';
 import type { ReplaySummary } from '../server/traffic-replay.js';
 import { TRAFFIC_PATH } from '../server/traffic-paths.js';
 import { openToRead } from './local-files.js';
@@ -15,6 +16,12 @@ import { authorization, clientOptions, refusal, send, withClientOptions, type Ht
  */
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+function positiveNumber(text: string): number {
+  const value = parsePaceValue(text);
+  if (value === undefined) throw new InvalidArgumentError('expected a positive number');
+  return value;
+}
 
 function mediaType(file: string): string {
   if (/\.pcapng$/i.test(file)) return 'application/x-pcapng';
@@ -68,9 +75,15 @@ export function replayCommand(): Command {
   const command = new Command('replay')
     .description("stream a pcap or pcapng capture to the server as one ENI's traffic, and print the JSON summary")
     .argument('<file>', 'the capture (- for stdin)')
-    .requiredOption('--eni <id>', 'the source network interface whose traffic the capture is');
-  return withClientOptions(command).action(async (file: string, flags: { eni: string }, self: Command) => {
+    .requiredOption('--eni <id>', 'the source network interface whose traffic the capture is')
+    // tcpreplay's names: builders of monitoring appliances know them. Without either, top speed.
+    .addOption(new Option('--pps <rate>', 'replay at this many frames per second (default: as fast as the server goes)').argParser(positiveNumber).conflicts('multiplier'))
+    .addOption(new Option('--multiplier <x>', "replay at the capture's own timing, x times as fast (1: as captured)").argParser(positiveNumber));
+  return withClientOptions(command).action(async (file: string, flags: { eni: string; pps?: number; multiplier?: number }, self: Command) => {
     const options = clientOptions(self);
+    const query: Record<string, string> = { eni: flags.eni };
+    if (flags.pps !== undefined) query.pps = String(flags.pps);
+    if (flags.multiplier !== undefined) query.multiplier = String(flags.multiplier);
     const opened = file === '-' ? undefined : openToRead(file); // a missing file fails here, before any request
     const input: Readable = opened ? createReadStream(file, { fd: opened.fd, highWaterMark: READ_CHUNK_BYTES }) : process.stdin;
     const headers: Record<string, string> = { 'content-type': mediaType(file), authorization: authorization(options) };
@@ -78,7 +91,7 @@ export function replayCommand(): Command {
     const bar = await progressBar(input, opened?.size);
     let answer: HttpAnswer;
     try {
-      answer = await send(options.endpoint, TRAFFIC_PATH, { query: { eni: flags.eni }, headers, body: input });
+      answer = await send(options.endpoint, TRAFFIC_PATH, { query, headers, body: input });
     } finally {
       bar?.stop();
     }

@@ -9,9 +9,14 @@
 //
 // The engine is looked up again for each chunk, which costs a comparison of the partition's
 // version: an API call can only run between two chunks, so this is exactly "the next packet".
+//
+// A paced replay (src/dataplane/replay-pacer.ts) stops at the first frame that is not yet due,
+// holds it and flushes its files; its caller waits `delayMs` and calls resume(), which looks the
+// engine up again too, so a Modify made while a replay waits applies to the frame held.
 
 import { CaptureReader, type CaptureError, type CaptureFormat, type SkipReason } from '../dataplane/capture-reader.js';
 import { OUTER_HEADERS_BEFORE_VXLAN, type MirrorOutput, type TargetOutput, type VxlanSink } from '../dataplane/mirror-output.js';
+import { ReplayPacer, type ReplayPace } from '../dataplane/replay-pacer.js';
 import type { Partition } from '../state/partition.js';
 import type { CompiledPartition, TrafficEngines } from './traffic-engines.js';
 
@@ -46,6 +51,8 @@ export interface ReplaySummary {
   mirrorDir: string;
   seconds: number;
   framesPerSecond: number;
+  /** Only for a paced replay: the pace asked for. */
+  pace?: ReplayPace;
   capture: CaptureSummary;
   /** Only with --vxlan-sink: target ID → where its datagrams went and how many were sent. */
   datagrams?: Record<string, { sink: string; sent: number; errors: number; lastError?: string }>;
@@ -71,26 +78,50 @@ export class TrafficReplay {
   private readonly usedSlots = new Map<string, TargetOutput>();
   private readonly sinkErrorsBefore = new Map<VxlanSink, number>();
   private readonly warnings = new Set<string>();
+  private readonly pacer: ReplayPacer | null;
+  /** The reader's current record is a frame the pacer held back: it is the next to mirror. */
+  private held = false;
+  private heldDelayMs = 0;
 
   constructor(
     private readonly engines: TrafficEngines,
     private readonly partition: Partition,
     readonly networkInterfaceId: string,
     private readonly output: MirrorOutput,
-  ) {}
+    pace: ReplayPace | null = null,
+  ) {
+    this.pacer = pace === null ? null : new ReplayPacer(pace);
+  }
 
-  /** Feeds a chunk of the capture; every whole record in it is mirrored before this returns. */
+  /**
+   * Feeds a chunk of the capture. Every whole record in it is mirrored before this returns, unless
+   * the replay is paced: then up to the first frame not yet due (see delayMs), and a chunk pushed
+   * while a frame is held only waits in the reader's queue.
+   */
   push(chunk: Uint8Array): void {
     this.bytesIn += chunk.length;
-    this.refresh();
     this.reader.push(chunk);
+    if (this.held) return;
+    this.refresh();
     this.drain();
   }
 
   /** The capture is complete: a block left incomplete is then an error. */
   end(): void {
-    this.refresh();
     this.reader.end();
+    if (this.held) return;
+    this.refresh();
+    this.drain();
+  }
+
+  /** Milliseconds until the held frame is due; 0 when no frame is held. */
+  get delayMs(): number {
+    return this.held ? this.heldDelayMs : 0;
+  }
+
+  /** After waiting delayMs: mirrors what is due now, with the engine of now. */
+  resume(): void {
+    this.refresh();
     this.drain();
   }
 
@@ -127,6 +158,7 @@ export class TrafficReplay {
       framesPerSecond: seconds > 0 ? Math.round(framesRead / seconds) : 0,
       capture,
     };
+    if (this.pacer !== null) summary.pace = this.pacer.pace;
     const datagrams: NonNullable<ReplaySummary['datagrams']> = {};
     for (const [targetId, slot] of this.usedSlots) {
       const sink = slot.sink;
@@ -159,7 +191,22 @@ export class TrafficReplay {
     const eniIndex = this.eniIndex;
     const counts = this.sessionFrames;
     const slots = this.slots;
-    while (reader.next()) {
+    const pacer = this.pacer;
+    let heldFrame = this.held;
+    this.held = false;
+    while (heldFrame || reader.next()) {
+      heldFrame = false;
+      if (pacer !== null) {
+        const delay = pacer.delayOf(record);
+        if (delay > 0) {
+          this.held = true;
+          this.heldDelayMs = delay;
+          // The buffers go to the files before each wait, so the pcap files follow a paced
+          // replay (tail -f, Wireshark's reload) instead of filling only at its end.
+          for (const slot of this.usedSlots.values()) slot.flush();
+          return;
+        }
+      }
       const buffer = record.buffer;
       const offset = record.offset;
       const length = record.capturedLength;

@@ -1,5 +1,6 @@
 // The data plane over HTTP, beside the EC2 API:
-//   POST /_mirrorlite/traffic?eni=ENI_ID      a pcap or pcapng stream as that ENI's traffic → replay summary
+//   POST /_mirrorlite/traffic?eni=ENI_ID      a pcap or pcapng stream as that ENI's traffic → replay summary;
+//        [&pps=N | &multiplier=X]             at N frames per second, or at the capture's timing × X
 //   POST /_mirrorlite/explain?eni=ENI_ID      one raw Ethernet frame → FrameExplanation
 //   GET  /_mirrorlite/counters                per session and per rule: packets and bytes
 //   POST /_mirrorlite/counters/reset
@@ -8,8 +9,10 @@
 // `{ "error": { "code", "message" } }` with EC2's codes and messages where EC2 has one.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MirrorConfigError } from '../dataplane/config.js';
 import { explainFrame } from '../dataplane/explain.js';
+import { parsePaceValue, type ReplayPace } from '../dataplane/replay-pacer.js';
 import type { MirrorOutput } from '../dataplane/mirror-output.js';
 import { ApiError } from '../protocol/api-error.js';
 import { notFound } from '../service/errors.js';
@@ -88,6 +91,23 @@ function sourceEni(store: Store, caller: Caller, query: URLSearchParams): { part
   return { partition, eni };
 }
 
+/** `pps` or `multiplier`, each a positive number; neither: top speed (null). */
+function paceOf(query: URLSearchParams): ReplayPace | null {
+  const positive = (name: string): number | null => {
+    const text = query.get(name);
+    if (text === null) return null;
+    const value = parsePaceValue(text);
+    if (value === undefined) throw new RouteError(400, 'InvalidParameterValue', `Value (${text}) for parameter ${name} is invalid. Expected a positive number.`);
+    return value;
+  };
+  const framesPerSecond = positive('pps');
+  const multiplier = positive('multiplier');
+  if (framesPerSecond !== null && multiplier !== null) throw new RouteError(400, 'InvalidParameterCombination', 'The parameters pps and multiplier cannot be used together: pace by one or the other.');
+  if (framesPerSecond !== null) return { framesPerSecond };
+  if (multiplier !== null) return { multiplier };
+  return null;
+}
+
 function queryOf(url: string): URLSearchParams {
   const start = url.indexOf('?');
   return new URLSearchParams(start < 0 ? '' : url.slice(start + 1));
@@ -117,6 +137,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
   const { output, engines, logger } = options;
   let caller: Caller;
   let source: { partition: Partition; eni: string };
+  let pace: ReplayPace | null;
   const log: RequestLogFields = {};
   try {
     const encoding = request.headers['content-encoding'];
@@ -125,6 +146,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     log.eni = query.get('eni') || undefined;
     caller = loggedCaller(request.headers.authorization, query, options.defaults, log);
     source = sourceEni(options.store, caller, query);
+    pace = paceOf(query);
     engines.current(source.partition); // a configuration that does not compile fails here, before any output
   } catch (error) {
     // Read the rest of the body (and drop it), so a client still uploading gets the answer.
@@ -141,9 +163,40 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
   }
 
   output.acquire();
-  const run = new TrafficReplay(engines, source.partition, source.eni, output);
+  const run = new TrafficReplay(engines, source.partition, source.eni, output, pace);
   let failure: unknown = null;
-  const outcome = await new Promise<'end' | 'aborted'>((resolve) => {
+  // The client left (or the server is closing its connections): a paced replay stops waiting.
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  // The body is read while nothing holds it: a disk slower than the socket, or a paced replay
+  // whose next frame is not due yet. Held, the client's upload waits on TCP's flow control.
+  const holds = new Set<'backlog' | 'pace'>();
+  const hold = (reason: 'backlog' | 'pace') => {
+    if (holds.size === 0) request.pause();
+    holds.add(reason);
+  };
+  const release = (reason: 'backlog' | 'pace') => {
+    holds.delete(reason);
+    if (holds.size === 0 && !gone.signal.aborted) request.resume();
+  };
+  let pacing: Promise<void> | null = null;
+  const waitForDueFrames = async () => {
+    try {
+      while (run.delayMs > 0 && !gone.signal.aborted && failure === null) {
+        await sleep(run.delayMs, undefined, { signal: gone.signal });
+        try {
+          run.resume();
+        } catch (error) {
+          failure = error;
+        }
+      }
+    } catch {
+      // aborted: the client is gone
+    }
+  };
+  let outcome = await new Promise<'end' | 'aborted'>((resolve) => {
     request.on('data', (chunk: Buffer) => {
       if (failure !== null || run.failed) return; // drained, not mirrored
       try {
@@ -151,23 +204,34 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
       } catch (error) {
         failure = error;
       }
+      if (run.delayMs > 0 && pacing === null) {
+        hold('pace');
+        pacing = waitForDueFrames().then(() => {
+          pacing = null;
+          release('pace');
+        });
+      }
       // A disk slower than the socket: stop reading until the files catch up.
-      if (output.backlog() > MAX_BACKLOG_BYTES) {
-        request.pause();
-        void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => request.resume());
+      if (output.backlog() > MAX_BACKLOG_BYTES && !holds.has('backlog')) {
+        hold('backlog');
+        void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => release('backlog'));
       }
     });
     request.once('end', () => resolve('end'));
     request.once('error', () => resolve('aborted'));
     request.once('close', () => resolve(request.complete ? 'end' : 'aborted'));
   });
+  if (outcome === 'aborted') gone.abort();
+  await pacing;
   if (outcome === 'end' && failure === null && !run.failed) {
     try {
       run.end();
     } catch (error) {
       failure = error;
     }
+    await waitForDueFrames();
   }
+  if (gone.signal.aborted) outcome = 'aborted';
   try {
     await output.release();
   } catch (error) {

@@ -1,0 +1,177 @@
+// A paced replay (`--pps`, `--multiplier`): the frames reach the VXLAN sink spread over the time the
+// pace asks for, all of them, and a Modify made while the replay runs applies from the next frame.
+// Times are asserted as lower bounds only (a pace must not run ahead of itself); a slow machine
+// makes a replay longer, never shorter.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { udpFrame } from '../src/dataplane/frame-builder.js';
+import { PcapWriter } from '../src/dataplane/pcap-writer.js';
+import { ACCOUNT, buildTopology, clientFlags, readCapture, REGION, runCli, startDataPlaneServer, type DataPlaneServer, type ReplaySummary, type Topology } from './dataplane-fixtures.js';
+import { CLI, logLine } from './support/server-process.js';
+import { call } from './support/topology.js';
+
+interface Arrival {
+  ms: number;
+  vni: number;
+}
+
+let collector: Socket;
+const arrivals: Arrival[] = [];
+let dataPlane: DataPlaneServer;
+let url: string;
+let t: Topology;
+
+before(async () => {
+  collector = createSocket('udp4');
+  collector.on('message', (message) => arrivals.push({ ms: performance.now(), vni: message.readUIntBE(4, 3) }));
+  await new Promise<void>((resolve) => collector.bind(0, '127.0.0.1', resolve));
+  dataPlane = await startDataPlaneServer(['--vxlan-sink', `127.0.0.1:${collector.address().port}`]);
+  url = dataPlane.server.url;
+  t = await buildTopology(url);
+});
+
+after(async () => {
+  await dataPlane.close();
+  collector.close();
+});
+
+/** `count` UDP frames that ENI A sends and session S1 mirrors (VNI 101), `gapMs` apart in the capture. */
+function writeUdpCapture(name: string, count: number, gapMs: number): string {
+  const writer = new PcapWriter();
+  for (let i = 0; i < count; i++) {
+    const frame = udpFrame(t.a.ipv4, 40000 + i, '198.51.100.7', 9000);
+    const at = 1_700_000_000_000 + i * gapMs;
+    writer.writeRecord(Math.floor(at / 1000), (at % 1000) * 1000, frame, 0, frame.length);
+  }
+  const file = join(dataPlane.dir, name);
+  writeFileSync(file, writer.bytes());
+  return file;
+}
+
+beforeEach(() => {
+  arrivals.length = 0;
+});
+
+async function pacedReplay(file: string, pace: string[]): Promise<{ summary: ReplaySummary; ms: number }> {
+  const started = performance.now();
+  const result = await runCli(['replay', file, '--eni', t.a.id, ...pace, ...clientFlags(url)]);
+  assert.equal(result.status, 0, result.stderr);
+  return { summary: JSON.parse(result.stdout) as ReplaySummary, ms: performance.now() - started };
+}
+
+async function arrivalsOf(count: number): Promise<Arrival[]> {
+  for (let waited = 0; arrivals.length < count && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return arrivals.splice(0, arrivals.length);
+}
+
+describe('mirrorlite replay, paced', () => {
+  test('--pps 40: twenty frames over at least 19/40 s, every one to the sink', async () => {
+    const file = writeUdpCapture('pps.pcap', 20, 1);
+    const { summary, ms } = await pacedReplay(file, ['--pps', '40']);
+    assert.deepEqual(summary.pace, { framesPerSecond: 40 });
+    assert.deepEqual(summary.mirrored, { [t.sessions.s1]: 20 });
+    assert.equal(summary.datagrams![t.targets.te]!.sent, 20);
+    const got = await arrivalsOf(20);
+    assert.equal(got.length, 20);
+    const span = got.at(-1)!.ms - got[0]!.ms;
+    assert.ok(span >= 450, `the datagrams arrived over ${span.toFixed(0)} ms; 19 gaps of 25 ms take 475`);
+    assert.ok(ms >= 450, `the replay took ${ms.toFixed(0)} ms`);
+    assert.ok(summary.seconds >= 0.45, `the server says ${summary.seconds} s`);
+  });
+
+  test("--multiplier 2: the capture's 100 ms gaps become 50 ms", async () => {
+    const file = writeUdpCapture('multiplier.pcap', 10, 100);
+    const { summary } = await pacedReplay(file, ['--multiplier', '2']);
+    assert.deepEqual(summary.pace, { multiplier: 2 });
+    assert.equal(summary.framesRead, 10);
+    const got = await arrivalsOf(10);
+    assert.equal(got.length, 10);
+    for (let i = 1; i < got.length; i++) {
+      // Each frame is due 50 ms after the one before it, counted from the first: never earlier.
+      assert.ok(got[i]!.ms - got[0]!.ms >= 50 * i - 5, `frame ${i + 1} arrived ${(got[i]!.ms - got[0]!.ms).toFixed(0)} ms after the first`);
+    }
+    // The pcap keeps the capture's own timestamps, not the replay's.
+    const written = readCapture(summary.outputFiles[t.targets.te]!).slice(-10);
+    assert.deepEqual(
+      written.map((r) => r.seconds * 1000 + r.microseconds / 1000 - 1_700_000_000_000),
+      Array.from({ length: 10 }, (_, i) => i * 100),
+    );
+  });
+
+  test('a Modify during a paced replay applies from the next frame', async () => {
+    const file = writeUdpCapture('modify.pcap', 30, 1);
+    const targetFile = join(dataPlane.mirrorDir, `${t.targets.te}.pcap`);
+    const before = readCapture(targetFile).length;
+    const replaying = pacedReplay(file, ['--pps', '20']);
+    for (let waited = 0; arrivals.length < 5 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The pcap file follows the replay: written before each wait, not only at the end.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const during = readCapture(targetFile).length - before;
+    assert.ok(during >= 5 && during < 30, `${during} frames of this replay were in the file while it ran`);
+    let summary: ReplaySummary;
+    try {
+      await call(url, 'ModifyTrafficMirrorSession', { TrafficMirrorSessionId: t.sessions.s1, VirtualNetworkId: 202 }, ACCOUNT, REGION);
+      summary = (await replaying).summary;
+    } finally {
+      await call(url, 'ModifyTrafficMirrorSession', { TrafficMirrorSessionId: t.sessions.s1, VirtualNetworkId: 101 }, ACCOUNT, REGION);
+    }
+    assert.deepEqual(summary.mirrored, { [t.sessions.s1]: 30 });
+    const vnis = (await arrivalsOf(30)).map((a) => a.vni);
+    assert.equal(vnis.length, 30);
+    const switchAt = vnis.indexOf(202);
+    assert.ok(switchAt >= 5 && switchAt < 30, `VNIs: ${vnis.join(' ')}`);
+    assert.deepEqual(vnis, [...Array<number>(switchAt).fill(101), ...Array<number>(30 - switchAt).fill(202)]);
+    // The pcap file says the same, frame for frame.
+    const written = readCapture(summary.outputFiles[t.targets.te]!).slice(-30);
+    assert.deepEqual(
+      written.map((r) => r.bytes.readUIntBE(14 + 20 + 8 + 4, 3)),
+      vnis,
+    );
+  });
+
+  test('a client that leaves a paced replay: the server stops it, logs it, and replays the next', async () => {
+    const file = writeUdpCapture('abandoned.pcap', 40, 1);
+    const child = spawn(process.execPath, [CLI, 'replay', file, '--eni', t.a.id, '--pps', '10', ...clientFlags(url)], { stdio: 'ignore' });
+    for (let waited = 0; arrivals.length < 2 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('close', resolve));
+    const line = await logLine(dataPlane.server, (l) => l.msg === 'traffic aborted by the client');
+    assert.ok((line.mirrored as number) < 40, `mirrored ${String(line.mirrored)} of 40`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = arrivals.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(arrivals.length, stopped, 'no datagram after the client left');
+    arrivals.length = 0;
+    const { summary } = await pacedReplay(writeUdpCapture('after.pcap', 3, 1), ['--pps', '1000']);
+    assert.equal(summary.framesRead, 3);
+    assert.equal((await arrivalsOf(3)).length, 3);
+  });
+
+  test('a pace that is not a positive number, or both paces: refused before anything is replayed', async () => {
+    const file = writeUdpCapture('refused.pcap', 1, 1);
+    for (const [pace, message] of [
+      [['--pps', '0'], /option '--pps <rate>' argument '0' is invalid\. expected a positive number/],
+      [['--multiplier', 'fast'], /option '--multiplier <x>' argument 'fast' is invalid\. expected a positive number/],
+      [['--pps', '10', '--multiplier', '2'], /option '--pps <rate>' cannot be used with option '--multiplier <x>'/],
+    ] as const) {
+      const result = await runCli(['replay', file, '--eni', t.a.id, ...pace, ...clientFlags(url)]);
+      assert.equal(result.status, 1, pace.join(' '));
+      assert.match(result.stderr, message);
+    }
+    const post = (query: string) =>
+      fetch(`${url}/_mirrorlite/traffic?eni=${t.a.id}&account=${ACCOUNT}&region=${REGION}&${query}`, { method: 'POST', body: new Uint8Array(0) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { code: string; message: string } } }));
+    assert.deepEqual(await post('pps=abc'), { status: 400, body: { error: { code: 'InvalidParameterValue', message: 'Value (abc) for parameter pps is invalid. Expected a positive number.' } } });
+    assert.deepEqual(await post('multiplier=-1'), { status: 400, body: { error: { code: 'InvalidParameterValue', message: 'Value (-1) for parameter multiplier is invalid. Expected a positive number.' } } });
+    assert.deepEqual(await post('pps=5&multiplier=2'), {
+      status: 400,
+      body: { error: { code: 'InvalidParameterCombination', message: 'The parameters pps and multiplier cannot be used together: pace by one or the other.' } },
+    });
+    assert.equal(arrivals.length, 0);
+    rmSync(file);
+  });
+});
