@@ -142,6 +142,7 @@ describe('mirrorlite replay, paced', () => {
     await new Promise((resolve) => child.once('close', resolve));
     const line = await logLine(dataPlane.server, (l) => l.msg === 'traffic aborted by the client');
     assert.ok((line.mirrored as number) < 40, `mirrored ${String(line.mirrored)} of 40`);
+    assert.deepEqual(line.pace, { framesPerSecond: 10 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stopped = arrivals.length;
     await new Promise((resolve) => setTimeout(resolve, 300));

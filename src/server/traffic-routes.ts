@@ -240,7 +240,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
   const summary = run.summary(caller);
   const errorCode = failure !== null ? 'InternalError' : summary.capture.error ? 'InvalidCapture' : undefined;
   logger.info(
-    { ...log, errorCode, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, captureError: summary.capture.error?.code },
+    { ...log, errorCode, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, pace: summary.pace, captureError: summary.capture.error?.code },
     outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
   );
   const fields = errorCode ? { ...log, errorCode } : log;
