@@ -10,9 +10,9 @@
 // The engine is looked up again for each chunk, which costs a comparison of the partition's
 // version: an API call can only run between two chunks, so this is exactly "the next packet".
 //
-// A paced replay (src/dataplane/replay-pacer.ts) stops at the first frame that is not yet due,
-// holds it and flushes its files; its caller waits `delayMs` and calls resume(), which looks the
-// engine up again too, so a Modify made while a replay waits applies to the frame held.
+// A paced replay (src/dataplane/replay-pacer.ts) stops at the first frame that is not yet due and
+// holds it; its caller waits `delayMs` and calls resume(), which looks the engine up again too, so
+// a Modify made while a replay waits applies to the frame held.
 
 import { CaptureReader, type CaptureError, type CaptureFormat, type SkipReason } from '../dataplane/capture-reader.js';
 import { OUTER_HEADERS_BEFORE_VXLAN, type MirrorOutput, type TargetOutput, type VxlanSink } from '../dataplane/mirror-output.js';
@@ -119,6 +119,11 @@ export class TrafficReplay {
     return this.held ? this.heldDelayMs : 0;
   }
 
+  /** Hands the records mirrored so far to the files of the targets this replay wrote to. */
+  flush(): void {
+    for (const slot of this.usedSlots.values()) slot.flush();
+  }
+
   /** After waiting delayMs: mirrors what is due now, with the engine of now. */
   resume(): void {
     this.refresh();
@@ -201,9 +206,6 @@ export class TrafficReplay {
         if (delay > 0) {
           this.held = true;
           this.heldDelayMs = delay;
-          // The buffers go to the files before each wait, so the pcap files follow a paced
-          // replay (tail -f, Wireshark's reload) instead of filling only at its end.
-          for (const slot of this.usedSlots.values()) slot.flush();
           return;
         }
       }

@@ -41,6 +41,12 @@ export interface TrafficRouteOptions {
 
 /** Mirrored bytes waiting for the disk beyond which a replay stops reading its body for a while. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
+/**
+ * How long mirrored records may wait in a target's buffer before going to its file. A replay at
+ * full speed fills the 4 MB buffers many times a second; a live stream (`tcpdump -w - | curl -T -`)
+ * or a paced replay fills them slowly, and its pcap files would otherwise lag by minutes.
+ */
+const FILE_FLUSH_MS = 100;
 
 
 class RouteError extends Error {
@@ -181,6 +187,17 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     holds.delete(reason);
     if (holds.size === 0 && !gone.signal.aborted) request.resume();
   };
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flushSoon = () => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = null;
+      try {
+        run.flush();
+      } catch (error) {
+        failure ??= error;
+      }
+    }, FILE_FLUSH_MS);
+  };
   let pacing: Promise<void> | null = null;
   const waitForDueFrames = async () => {
     try {
@@ -191,6 +208,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
         } catch (error) {
           failure = error;
         }
+        flushSoon();
       }
     } catch {
       // aborted: the client is gone
@@ -204,6 +222,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
       } catch (error) {
         failure = error;
       }
+      flushSoon();
       if (run.delayMs > 0 && pacing === null) {
         hold('pace');
         pacing = waitForDueFrames().then(() => {
@@ -232,6 +251,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     await waitForDueFrames();
   }
   if (gone.signal.aborted) outcome = 'aborted';
+  if (flushTimer !== null) clearTimeout(flushTimer); // release() flushes what is left
   try {
     await output.release();
   } catch (error) {

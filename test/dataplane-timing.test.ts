@@ -1,10 +1,12 @@
-// A paced replay (`--pps`, `--multiplier`): the frames reach the VXLAN sink spread over the time the
-// pace asks for, all of them, and a Modify made while the replay runs applies from the next frame.
-// Times are asserted as lower bounds only (a pace must not run ahead of itself); a slow machine
-// makes a replay longer, never shorter.
+// Replays in time: a paced replay (`--pps`, `--multiplier`) reaches the VXLAN sink spread over the
+// time the pace asks for, all of it, and a Modify made while it runs applies from the next frame;
+// a live stream (a capture posted a few frames at a time) reaches the pcap files as it comes.
+// Times are asserted as lower bounds, or as generous upper bounds on a wait: a slow machine makes
+// a replay longer, never shorter.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,8 +111,8 @@ describe('mirrorlite replay, paced', () => {
     const before = readCapture(targetFile).length;
     const replaying = pacedReplay(file, ['--pps', '20']);
     for (let waited = 0; arrivals.length < 5 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-    // The pcap file follows the replay: written before each wait, not only at the end.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The pcap file follows the replay (within 100 ms), not only at the end.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const during = readCapture(targetFile).length - before;
     assert.ok(during >= 5 && during < 30, `${during} frames of this replay were in the file while it ran`);
     let summary: ReplaySummary;
@@ -174,5 +176,46 @@ describe('mirrorlite replay, paced', () => {
     });
     assert.equal(arrivals.length, 0);
     rmSync(file);
+  });
+});
+
+describe('a live stream', () => {
+  test('frames posted a few at a time reach the pcap file while the request is still open', async () => {
+    const targetFile = join(dataPlane.mirrorDir, `${t.targets.te}.pcap`);
+    const before = readCapture(targetFile).length;
+    const frames = (from: number, count: number) => {
+      const writer = new PcapWriter();
+      for (let i = from; i < from + count; i++) {
+        const frame = udpFrame(t.a.ipv4, 41000 + i, '198.51.100.8', 9000);
+        writer.writeRecord(1_700_000_100 + i, 0, frame, 0, frame.length);
+      }
+      return writer.bytes();
+    };
+    const first = frames(0, 3); // with the file header
+    const second = frames(3, 2).subarray(24); // records only
+    const upload = httpRequest(`${url}/_mirrorlite/traffic?eni=${t.a.id}&account=${ACCOUNT}&region=${REGION}`, { method: 'POST' });
+    const answered = new Promise<string>((resolve, reject) => {
+      upload.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve(text));
+      });
+      upload.on('error', reject);
+    });
+    const inFile = async (count: number) => {
+      for (let waited = 0; waited < 2000; waited += 25) {
+        if (readCapture(targetFile).length - before >= count) return true;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return false;
+    };
+    upload.write(first);
+    assert.ok(await inFile(3), `the first 3 frames were not in ${targetFile} within 2 s of being sent`);
+    upload.write(second);
+    assert.ok(await inFile(5), 'the next 2 frames were not in the file within 2 s of being sent');
+    upload.end();
+    const summary = JSON.parse(await answered) as ReplaySummary;
+    assert.equal(summary.framesRead, 5);
+    assert.equal(readCapture(targetFile).length - before, 5);
   });
 });
