@@ -5,10 +5,10 @@
 // a replay longer, never shorter.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { udpFrame } from '../src/dataplane/frame-builder.js';
@@ -217,5 +217,72 @@ describe('a live stream', () => {
     const summary = JSON.parse(await answered) as ReplaySummary;
     assert.equal(summary.framesRead, 5);
     assert.equal(readCapture(targetFile).length - before, 5);
+  });
+});
+
+describe('running replays', () => {
+  interface Listed {
+    account: string;
+    region: string;
+    replays: { id: string; networkInterfaceId: string; framesRead: number; mirrored: number; bytesIn: number; bytesParsed: number; seconds: number; pace?: unknown }[];
+  }
+  const list = async (query = '', account = ACCOUNT) => {
+    const response = await fetch(`${url}/_mirrorlite/replays?account=${account}&region=${REGION}${query}`);
+    return { status: response.status, body: (await response.json()) as Listed & { error?: { code: string; message: string } } };
+  };
+
+  test('GET /_mirrorlite/replays shows a paced replay while it runs, by its ID, to its own account only', async () => {
+    const file = writeUdpCapture('listed.pcap', 20, 1);
+    const replaying = pacedReplay(file, ['--pps', '20']);
+    let listed: Listed['replays'] = [];
+    for (let waited = 0; listed.length === 0 && waited < 5000; waited += 20) {
+      listed = (await list()).body.replays;
+      if (listed.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(listed.length, 1);
+    const [running] = listed;
+    assert.equal(running!.networkInterfaceId, t.a.id);
+    assert.deepEqual(running!.pace, { framesPerSecond: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = (await list(`&id=${running!.id}`)).body.replays[0]!;
+    assert.ok(later.framesRead > 0 && later.framesRead < 20, `${later.framesRead} frames read so far`);
+    assert.ok(later.bytesParsed < later.bytesIn || later.framesRead < 20, 'a paced replay parses less than it took in');
+    assert.deepEqual((await list('', '999988887777')).body.replays, [], 'another account sees none');
+    const duplicate = await fetch(`${url}/_mirrorlite/traffic?eni=${t.a.id}&account=${ACCOUNT}&region=${REGION}&id=${running!.id}`, { method: 'POST', body: new Uint8Array(0) });
+    assert.equal(duplicate.status, 400);
+    assert.deepEqual(await duplicate.json(), { error: { code: 'InvalidParameterValue', message: `A replay with id ${running!.id} is already running.` } });
+    const { summary } = await replaying;
+    assert.equal(summary.id, running!.id);
+    assert.deepEqual(await list(`&id=${running!.id}`), {
+      status: 404,
+      body: { error: { code: 'InvalidReplayId.NotFound', message: `The replay '${running!.id}' is not running.` } },
+    });
+    assert.deepEqual((await list()).body, { account: ACCOUNT, region: REGION, replays: [] });
+  });
+
+  test('a replay ID of the caller\'s choosing, and one that is not a name', async () => {
+    const file = writeUdpCapture('named.pcap', 2, 1);
+    const { readFileSync } = await import('node:fs');
+    const post = (id: string) => fetch(`${url}/_mirrorlite/traffic?eni=${t.a.id}&account=${ACCOUNT}&region=${REGION}&id=${encodeURIComponent(id)}`, { method: 'POST', body: readFileSync(file) });
+    const named = await post('nightly-run_1.2');
+    assert.equal(named.status, 200);
+    assert.equal(((await named.json()) as ReplaySummary).id, 'nightly-run_1.2');
+    const bad = await post('two words');
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await bad.json(), { error: { code: 'InvalidParameterValue', message: "Value (two words) for parameter id is invalid. Expected 1 to 64 letters, digits, '.', '_' or '-'." } });
+  });
+
+  test('on a terminal, the progress bar follows what the server has read, not what the client has sent', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1), which gives the CLI a terminal, is missing' }, async () => {
+    const file = writeUdpCapture('bar.pcap', 20, 1);
+    const command = [process.execPath, CLI, 'replay', file, '--eni', t.a.id, '--pps', '10', ...clientFlags(url)].map((word) => `'${word}'`).join(' ');
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile('/usr/bin/script', ['-qfec', command, '/dev/null'], { encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    const states = [...output.matchAll(/replay \[[^\]]*\] (\d+)% \| (\d+) frames/g)].map((m) => ({ percent: Number(m[1]), frames: Number(m[2]) }));
+    assert.ok(states.length >= 3, `bar states: ${JSON.stringify(states)}`);
+    // The whole capture (a few KB) is sent at once; the bar must still climb with the pace.
+    assert.ok(states.some((state) => state.percent > 0 && state.percent < 100 && state.frames > 0 && state.frames < 20), `bar states: ${JSON.stringify(states)}`);
+    for (let i = 1; i < states.length; i++) assert.ok(states[i]!.frames >= states[i - 1]!.frames, `bar states: ${JSON.stringify(states)}`);
+    assert.match(output, /"framesRead": 20/);
   });
 });

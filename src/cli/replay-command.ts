@@ -1,12 +1,13 @@
-import type { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { parsePaceValue } from '../dataplane/replay-pacer.js';
-import type { ReplaySummary } from '../server/traffic-replay.js';
-import { TRAFFIC_PATH } from '../server/traffic-paths.js';
+import type { ReplayProgress, ReplaySummary } from '../server/traffic-replay.js';
+import { REPLAYS_PATH, TRAFFIC_PATH } from '../server/traffic-paths.js';
 import { openToRead } from './local-files.js';
-import { authorization, clientOptions, refusal, send, withClientOptions, type HttpAnswer } from './server-client.js';
+import { authorization, clientOptions, refusal, send, withClientOptions, type ClientOptions, type HttpAnswer } from './server-client.js';
 
 /**
  * `mirrorlite replay FILE --eni ENI_ID`: streams a pcap or pcapng capture to a running server as
@@ -16,6 +17,7 @@ import { authorization, clientOptions, refusal, send, withClientOptions, type Ht
  */
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+const PROGRESS_POLL_MS = 250;
 
 function positiveNumber(text: string): number {
   const value = parsePaceValue(text);
@@ -29,14 +31,19 @@ function mediaType(file: string): string {
   return 'application/octet-stream';
 }
 
-/** Loaded only when drawn, so that other commands (serve) do not pay for it at start-up. */
-async function progressBar(input: Readable, total: number | undefined): Promise<SingleBar | undefined> {
+/**
+ * A progress bar on stderr when it is a terminal, drawn from what the server says it has read
+ * (GET /_mirrorlite/replays?id=…, a few times a second): the bytes the client has sent run ahead of
+ * the replay by what the connection buffers, a few MB, which for a paced replay can be minutes.
+ * cli-progress is loaded only when drawn, so that other commands (serve) do not pay for it.
+ */
+async function followWithBar(options: ClientOptions, id: string, total: number | undefined): Promise<(() => void) | undefined> {
   if (!process.stderr.isTTY || total === undefined || total === 0) return undefined;
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'replay [{bar}] {percentage}% | {sent} of {size} MB | {rate} MB/s | ETA {eta_formatted}',
+      format: 'replay [{bar}] {percentage}% | {frames} frames | {read} of {size} MB | {rate} frames/s | ETA {eta_formatted}',
       hideCursor: true,
       clearOnComplete: true,
       fps: 10,
@@ -44,15 +51,28 @@ async function progressBar(input: Readable, total: number | undefined): Promise<
     cliProgress.Presets.shades_classic,
   );
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-  const started = Date.now();
-  let sent = 0;
-  bar.start(total, 0, { sent: mb(0), size: mb(total), rate: '0' });
-  input.on('data', (chunk: Buffer) => {
-    sent += chunk.length;
-    const seconds = (Date.now() - started) / 1000;
-    bar.update(sent, { sent: mb(sent), rate: seconds > 0 ? mb(sent / seconds) : '0' });
-  });
-  return bar;
+  bar.start(total, 0, { frames: 0, read: mb(0), size: mb(total), rate: 0 });
+  let following = true;
+  void (async () => {
+    while (following) {
+      await sleep(PROGRESS_POLL_MS, undefined, { ref: false });
+      if (!following) break;
+      try {
+        const answer = await send(options.endpoint, REPLAYS_PATH, { query: { id }, headers: { authorization: authorization(options) } });
+        const progress = answer.status === 200 ? (JSON.parse(answer.text) as { replays?: ReplayProgress[] }).replays?.[0] : undefined;
+        if (progress && following) {
+          const rate = progress.seconds > 0 ? Math.round(progress.framesRead / progress.seconds) : 0;
+          bar.update(Math.min(progress.bytesParsed, total), { frames: progress.framesRead, read: mb(progress.bytesParsed), rate });
+        }
+      } catch {
+        // Not there yet, or gone: the replay's own request reports what matters.
+      }
+    }
+  })();
+  return () => {
+    following = false;
+    bar.stop();
+  };
 }
 
 /**
@@ -88,12 +108,14 @@ export function replayCommand(): Command {
     const input: Readable = opened ? createReadStream(file, { fd: opened.fd, highWaterMark: READ_CHUNK_BYTES }) : process.stdin;
     const headers: Record<string, string> = { 'content-type': mediaType(file), authorization: authorization(options) };
     if (opened?.size !== undefined) headers['content-length'] = String(opened.size);
-    const bar = await progressBar(input, opened?.size);
+    const id = randomUUID();
+    query.id = id;
+    const stopBar = await followWithBar(options, id, opened?.size);
     let answer: HttpAnswer;
     try {
       answer = await send(options.endpoint, TRAFFIC_PATH, { query, headers, body: input });
     } finally {
-      bar?.stop();
+      stopBar?.();
     }
     let summary: ReplaySummary | undefined;
     try {

@@ -134,6 +134,11 @@ export class CaptureReader {
     if (chunk.length > 0) this.queue.push(chunk);
   }
 
+  /** Bytes of the stream taken in so far: through the last record returned, and any block begun after it. */
+  get bytesParsed(): number {
+    return this.streamOffset + this.position;
+  }
+
   /** No more input: a block left incomplete is then a 'truncated-capture' error. */
   end(): void {
     this.ended = true;

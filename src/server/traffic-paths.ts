@@ -7,3 +7,4 @@ export const TRAFFIC_PATH = `${ADMIN_PREFIX}traffic`;
 export const EXPLAIN_PATH = `${ADMIN_PREFIX}explain`;
 export const COUNTERS_PATH = `${ADMIN_PREFIX}counters`;
 export const COUNTERS_RESET_PATH = `${ADMIN_PREFIX}counters/reset`;
+export const REPLAYS_PATH = `${ADMIN_PREFIX}replays`;

@@ -9,7 +9,7 @@ import type { AdminRoute } from './admin-routes.js';
 import type { Logger } from './logger.js';
 import type { StreamRoute } from './node-adapter.js';
 import { TrafficEngines } from './traffic-engines.js';
-import { counterRoutes, explainRoute, trafficRoute } from './traffic-routes.js';
+import { counterRoutes, explainRoute, replaysRoute, trafficRoute } from './traffic-routes.js';
 
 export interface TrafficPlaneOptions {
   store: Store;
@@ -66,11 +66,11 @@ export async function startTrafficPlane(options: TrafficPlaneOptions): Promise<T
     if (!(error instanceof MirrorDirectoryError)) throw error;
     throw new MirrorDirectoryError(`${error.message}; choose another directory with --mirror-dir (or $MIRRORLITE_MIRROR_DIR)`);
   }
-  const routeOptions = { store: options.store, engines: new TrafficEngines(), output, logger: options.logger, defaults: options.defaults };
+  const routeOptions = { store: options.store, engines: new TrafficEngines(), output, logger: options.logger, defaults: options.defaults, replays: new Map() };
   return {
     mirrorDir,
     sinks: output.sinkDescriptions(),
-    routes: [explainRoute(routeOptions), ...counterRoutes(routeOptions)],
+    routes: [explainRoute(routeOptions), replaysRoute(routeOptions), ...counterRoutes(routeOptions)],
     streamRoutes: [trafficRoute(routeOptions)],
     close: () => output.close(),
   };

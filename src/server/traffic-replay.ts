@@ -33,6 +33,8 @@ export interface CaptureSummary {
 }
 
 export interface ReplaySummary {
+  /** The replay's ID: the one the caller gave (`id`), or a UUID. */
+  id: string;
   networkInterfaceId: string;
   account: string;
   region: string;
@@ -62,6 +64,21 @@ export interface ReplaySummary {
    * one cut back to its last whole record (see TargetOutput).
    */
   warnings?: string[];
+}
+
+/** How far a running replay has come: GET /_mirrorlite/replays. */
+export interface ReplayProgress {
+  id: string;
+  networkInterfaceId: string;
+  framesRead: number;
+  /** Frames mirrored so far, by every session. */
+  mirrored: number;
+  /** Bytes of the body taken from the connection so far. */
+  bytesIn: number;
+  /** Bytes of the capture parsed so far (a paced replay holds the rest of what it took in). */
+  bytesParsed: number;
+  seconds: number;
+  pace?: ReplayPace;
 }
 
 export class TrafficReplay {
@@ -119,6 +136,28 @@ export class TrafficReplay {
     return this.held ? this.heldDelayMs : 0;
   }
 
+  progress(id: string): ReplayProgress {
+    this.fold();
+    let mirrored = 0;
+    for (const frames of this.mirrored.values()) mirrored += frames;
+    const progress: ReplayProgress = {
+      id,
+      networkInterfaceId: this.networkInterfaceId,
+      framesRead: this.reader.recordsRead,
+      mirrored,
+      bytesIn: this.bytesIn,
+      bytesParsed: this.reader.bytesParsed,
+      seconds: this.elapsedSeconds(),
+    };
+    if (this.pacer !== null) progress.pace = this.pacer.pace;
+    return progress;
+  }
+
+  /** Since the first body byte, to the microsecond. */
+  private elapsedSeconds(): number {
+    return Math.round(Number(process.hrtime.bigint() - this.started) / 1e3) / 1e6;
+  }
+
   /** Hands the records mirrored so far to the files of the targets this replay wrote to. */
   flush(): void {
     for (const slot of this.usedSlots.values()) slot.flush();
@@ -134,9 +173,9 @@ export class TrafficReplay {
     return this.reader.state === 'error';
   }
 
-  summary(caller: { account: string; region: string }): ReplaySummary {
+  summary(id: string, caller: { account: string; region: string }): ReplaySummary {
     this.fold();
-    const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
+    const seconds = this.elapsedSeconds();
     const reader = this.reader;
     const framesRead = reader.recordsRead;
     const capture: CaptureSummary = {
@@ -149,6 +188,7 @@ export class TrafficReplay {
     if (reader.skippedLinkTypes.size) capture.skippedLinkTypes = [...reader.skippedLinkTypes].sort((a, b) => a - b);
     if (reader.error !== null) capture.error = { code: reader.error, message: reader.errorMessage, offset: reader.errorOffset };
     const summary: ReplaySummary = {
+      id,
       networkInterfaceId: this.networkInterfaceId,
       account: caller.account,
       region: caller.region,
@@ -159,7 +199,7 @@ export class TrafficReplay {
       framesWritten: Object.fromEntries(this.framesWritten),
       outputFiles: Object.fromEntries([...this.usedSlots].map(([targetId, slot]) => [targetId, slot.path])),
       mirrorDir: this.output.directory,
-      seconds: Math.round(seconds * 1e6) / 1e6,
+      seconds,
       framesPerSecond: seconds > 0 ? Math.round(framesRead / seconds) : 0,
       capture,
     };

@@ -2,12 +2,15 @@
 //   POST /_mirrorlite/traffic?eni=ENI_ID      a pcap or pcapng stream as that ENI's traffic → replay summary;
 //        [&pps=N | &multiplier=X]             at N frames per second, or at the capture's timing × X
 //   POST /_mirrorlite/explain?eni=ENI_ID      one raw Ethernet frame → FrameExplanation
+//        [&id=REPLAY_ID]                       the replay's name while it runs (default: a UUID)
+//   GET  /_mirrorlite/replays[?id=REPLAY_ID]  the caller's running replays: how far each has come
 //   GET  /_mirrorlite/counters                per session and per rule: packets and bytes
 //   POST /_mirrorlite/counters/reset
 // The caller's account and region come from the SigV4 Authorization header as for EC2 calls, or
 // from `account` and `region` query parameters, which win when given. Answers are JSON; errors are
 // `{ "error": { "code", "message" } }` with EC2's codes and messages where EC2 has one.
 
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MirrorConfigError } from '../dataplane/config.js';
@@ -24,10 +27,10 @@ import type { HttpRequest, RequestLogFields, RoutedResponse } from './http-types
 import type { Logger } from './logger.js';
 import type { StreamRoute } from './node-adapter.js';
 import type { TrafficEngines } from './traffic-engines.js';
-import { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, TRAFFIC_PATH } from './traffic-paths.js';
+import { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, REPLAYS_PATH, TRAFFIC_PATH } from './traffic-paths.js';
 import { TrafficReplay, type ReplaySummary } from './traffic-replay.js';
 
-export { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, TRAFFIC_PATH };
+export { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, REPLAYS_PATH, TRAFFIC_PATH };
 
 // Any Content-Type is accepted: the capture format is recognised by its magic number.
 
@@ -37,7 +40,16 @@ export interface TrafficRouteOptions {
   output: MirrorOutput;
   logger: Logger;
   defaults: { account: string; region: string };
+  /** The replays running now, by ID. */
+  replays: Map<string, RunningReplay>;
 }
+
+export interface RunningReplay {
+  caller: Caller;
+  run: TrafficReplay;
+}
+
+const REPLAY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Mirrored bytes waiting for the disk beyond which a replay stops reading its body for a while. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
@@ -114,6 +126,15 @@ function paceOf(query: URLSearchParams): ReplayPace | null {
   return null;
 }
 
+/** The replay's ID: the caller's `id`, which no running replay has, or a new UUID. */
+function replayIdOf(query: URLSearchParams, replays: ReadonlyMap<string, RunningReplay>): string {
+  const id = query.get('id');
+  if (id === null) return randomUUID();
+  if (!REPLAY_ID.test(id)) throw new RouteError(400, 'InvalidParameterValue', `Value (${id}) for parameter id is invalid. Expected 1 to 64 letters, digits, '.', '_' or '-'.`);
+  if (replays.has(id)) throw new RouteError(400, 'InvalidParameterValue', `A replay with id ${id} is already running.`);
+  return id;
+}
+
 function queryOf(url: string): URLSearchParams {
   const start = url.indexOf('?');
   return new URLSearchParams(start < 0 ? '' : url.slice(start + 1));
@@ -140,8 +161,9 @@ export function trafficRoute(options: TrafficRouteOptions): StreamRoute {
  * line of its own with what it read and mirrored: 'traffic replayed' or 'traffic aborted by the client'.
  */
 async function replay(options: TrafficRouteOptions, request: IncomingMessage, response: ServerResponse): Promise<RequestLogFields> {
-  const { output, engines, logger } = options;
+  const { output, engines, logger, replays } = options;
   let caller: Caller;
+  let id: string;
   let source: { partition: Partition; eni: string };
   let pace: ReplayPace | null;
   const log: RequestLogFields = {};
@@ -153,6 +175,7 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
     caller = loggedCaller(request.headers.authorization, query, options.defaults, log);
     source = sourceEni(options.store, caller, query);
     pace = paceOf(query);
+    id = replayIdOf(query, replays);
     engines.current(source.partition); // a configuration that does not compile fails here, before any output
   } catch (error) {
     // Read the rest of the body (and drop it), so a client still uploading gets the answer.
@@ -170,112 +193,118 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
 
   output.acquire();
   const run = new TrafficReplay(engines, source.partition, source.eni, output, pace);
-  let failure: unknown = null;
-  // The client left (or the server is closing its connections): a paced replay stops waiting.
-  const gone = new AbortController();
-  response.once('close', () => {
-    if (!response.writableFinished) gone.abort();
-  });
-  // The body is read while nothing holds it: a disk slower than the socket, or a paced replay
-  // whose next frame is not due yet. Held, the client's upload waits on TCP's flow control.
-  const holds = new Set<'backlog' | 'pace'>();
-  const hold = (reason: 'backlog' | 'pace') => {
-    if (holds.size === 0) request.pause();
-    holds.add(reason);
-  };
-  const release = (reason: 'backlog' | 'pace') => {
-    holds.delete(reason);
-    if (holds.size === 0 && !gone.signal.aborted) request.resume();
-  };
-  let flushTimer: NodeJS.Timeout | null = null;
-  const flushSoon = () => {
-    flushTimer ??= setTimeout(() => {
-      flushTimer = null;
-      try {
-        run.flush();
-      } catch (error) {
-        failure ??= error;
-      }
-    }, FILE_FLUSH_MS);
-  };
-  let pacing: Promise<void> | null = null;
-  const waitForDueFrames = async () => {
-    try {
-      while (run.delayMs > 0 && !gone.signal.aborted && failure === null) {
-        await sleep(run.delayMs, undefined, { signal: gone.signal });
+  // Listed by GET /_mirrorlite/replays while it runs (the CLI's progress bar asks there).
+  replays.set(id, { caller, run });
+  try {
+    let failure: unknown = null;
+    // The client left (or the server is closing its connections): a paced replay stops waiting.
+    const gone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
+    // The body is read while nothing holds it: a disk slower than the socket, or a paced replay
+    // whose next frame is not due yet. Held, the client's upload waits on TCP's flow control.
+    const holds = new Set<'backlog' | 'pace'>();
+    const hold = (reason: 'backlog' | 'pace') => {
+      if (holds.size === 0) request.pause();
+      holds.add(reason);
+    };
+    const release = (reason: 'backlog' | 'pace') => {
+      holds.delete(reason);
+      if (holds.size === 0 && !gone.signal.aborted) request.resume();
+    };
+    let flushTimer: NodeJS.Timeout | null = null;
+    const flushSoon = () => {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = null;
         try {
-          run.resume();
+          run.flush();
+        } catch (error) {
+          failure ??= error;
+        }
+      }, FILE_FLUSH_MS);
+    };
+    let pacing: Promise<void> | null = null;
+    const waitForDueFrames = async () => {
+      try {
+        while (run.delayMs > 0 && !gone.signal.aborted && failure === null) {
+          await sleep(run.delayMs, undefined, { signal: gone.signal });
+          try {
+            run.resume();
+          } catch (error) {
+            failure = error;
+          }
+          flushSoon();
+        }
+      } catch {
+        // aborted: the client is gone
+      }
+    };
+    let outcome = await new Promise<'end' | 'aborted'>((resolve) => {
+      request.on('data', (chunk: Buffer) => {
+        if (failure !== null || run.failed) return; // drained, not mirrored
+        try {
+          run.push(chunk);
         } catch (error) {
           failure = error;
         }
         flushSoon();
-      }
-    } catch {
-      // aborted: the client is gone
-    }
-  };
-  let outcome = await new Promise<'end' | 'aborted'>((resolve) => {
-    request.on('data', (chunk: Buffer) => {
-      if (failure !== null || run.failed) return; // drained, not mirrored
+        if (run.delayMs > 0 && pacing === null) {
+          hold('pace');
+          pacing = waitForDueFrames().then(() => {
+            pacing = null;
+            release('pace');
+          });
+        }
+        // A disk slower than the socket: stop reading until the files catch up.
+        if (output.backlog() > MAX_BACKLOG_BYTES && !holds.has('backlog')) {
+          hold('backlog');
+          void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => release('backlog'));
+        }
+      });
+      request.once('end', () => resolve('end'));
+      request.once('error', () => resolve('aborted'));
+      request.once('close', () => resolve(request.complete ? 'end' : 'aborted'));
+    });
+    if (outcome === 'aborted') gone.abort();
+    await pacing;
+    if (outcome === 'end' && failure === null && !run.failed) {
       try {
-        run.push(chunk);
+        run.end();
       } catch (error) {
         failure = error;
       }
-      flushSoon();
-      if (run.delayMs > 0 && pacing === null) {
-        hold('pace');
-        pacing = waitForDueFrames().then(() => {
-          pacing = null;
-          release('pace');
-        });
-      }
-      // A disk slower than the socket: stop reading until the files catch up.
-      if (output.backlog() > MAX_BACKLOG_BYTES && !holds.has('backlog')) {
-        hold('backlog');
-        void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => release('backlog'));
-      }
-    });
-    request.once('end', () => resolve('end'));
-    request.once('error', () => resolve('aborted'));
-    request.once('close', () => resolve(request.complete ? 'end' : 'aborted'));
-  });
-  if (outcome === 'aborted') gone.abort();
-  await pacing;
-  if (outcome === 'end' && failure === null && !run.failed) {
-    try {
-      run.end();
-    } catch (error) {
-      failure = error;
+      await waitForDueFrames();
     }
-    await waitForDueFrames();
+    if (gone.signal.aborted) outcome = 'aborted';
+    if (flushTimer !== null) clearTimeout(flushTimer); // release() flushes what is left
+    try {
+      await output.release();
+    } catch (error) {
+      failure ??= error;
+    }
+    const summary = run.summary(id, caller);
+    const errorCode = failure !== null ? 'InternalError' : summary.capture.error ? 'InvalidCapture' : undefined;
+    logger.info(
+      { ...log, errorCode, replayId: id, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, pace: summary.pace, captureError: summary.capture.error?.code },
+      outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
+    );
+    const fields = errorCode ? { ...log, errorCode } : log;
+    if (outcome === 'aborted') return fields;
+    if (failure !== null) {
+      logger.error({ err: failure, eni: source.eni }, 'traffic replay failed');
+      const message = failure instanceof Error ? failure.message : String(failure);
+      sendJson(response, 500, { error: { code: 'InternalError', message: `The replay stopped: ${message}` }, ...summary });
+    } else if (summary.capture.error) {
+      const { code, message, offset } = summary.capture.error;
+      sendJson(response, 400, { error: { code: 'InvalidCapture', message: `The body is not a readable capture: ${message} (${code} at byte ${offset})` }, ...summary });
+    } else {
+      sendJson(response, 200, summary satisfies ReplaySummary);
+    }
+    return fields;
+  } finally {
+    replays.delete(id);
   }
-  if (gone.signal.aborted) outcome = 'aborted';
-  if (flushTimer !== null) clearTimeout(flushTimer); // release() flushes what is left
-  try {
-    await output.release();
-  } catch (error) {
-    failure ??= error;
-  }
-  const summary = run.summary(caller);
-  const errorCode = failure !== null ? 'InternalError' : summary.capture.error ? 'InvalidCapture' : undefined;
-  logger.info(
-    { ...log, errorCode, framesRead: summary.framesRead, mirrored: sum(summary.mirrored), seconds: summary.seconds, framesPerSecond: summary.framesPerSecond, pace: summary.pace, captureError: summary.capture.error?.code },
-    outcome === 'aborted' ? 'traffic aborted by the client' : 'traffic replayed',
-  );
-  const fields = errorCode ? { ...log, errorCode } : log;
-  if (outcome === 'aborted') return fields;
-  if (failure !== null) {
-    logger.error({ err: failure, eni: source.eni }, 'traffic replay failed');
-    const message = failure instanceof Error ? failure.message : String(failure);
-    sendJson(response, 500, { error: { code: 'InternalError', message: `The replay stopped: ${message}` }, ...summary });
-  } else if (summary.capture.error) {
-    const { code, message, offset } = summary.capture.error;
-    sendJson(response, 400, { error: { code: 'InvalidCapture', message: `The body is not a readable capture: ${message} (${code} at byte ${offset})` }, ...summary });
-  } else {
-    sendJson(response, 200, summary satisfies ReplaySummary);
-  }
-  return fields;
 }
 
 function sum(counts: Record<string, number>): number {
@@ -319,6 +348,25 @@ export function explainRoute(options: TrafficRouteOptions): AdminRoute {
         const compiled = options.engines.current(partition);
         const explanation = explainFrame(compiled.engine, eni, request.body);
         return json(200, compiled.warnings.length > 0 ? { ...explanation, warnings: compiled.warnings } : explanation);
+      }),
+  };
+}
+
+/** GET /_mirrorlite/replays[?id=…]: the caller's running replays, oldest first; an unknown `id` is 404. */
+export function replaysRoute(options: TrafficRouteOptions): AdminRoute {
+  return {
+    method: 'GET',
+    path: REPLAYS_PATH,
+    handle: (request) =>
+      answer((log) => {
+        const query = queryOf(request.url);
+        const caller = loggedCaller(request.headers.authorization, query, options.defaults, log);
+        const wanted = query.get('id');
+        const replays = [...options.replays]
+          .filter(([id, replay]) => replay.caller.account === caller.account && replay.caller.region === caller.region && (wanted === null || id === wanted))
+          .map(([id, replay]) => replay.run.progress(id));
+        if (wanted !== null && replays.length === 0) throw new RouteError(404, 'InvalidReplayId.NotFound', `The replay '${wanted}' is not running.`);
+        return json(200, { account: caller.account, region: caller.region, replays });
       }),
   };
 }
