@@ -246,7 +246,7 @@ describe('running replays', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const later = (await list(`&id=${running!.id}`)).body.replays[0]!;
     assert.ok(later.framesRead > 0 && later.framesRead < 20, `${later.framesRead} frames read so far`);
-    assert.ok(later.bytesParsed < later.bytesIn || later.framesRead < 20, 'a paced replay parses less than it took in');
+    assert.ok(later.bytesParsed < later.bytesIn, `a paced replay parses less than it took in: ${later.bytesParsed} of ${later.bytesIn}`);
     assert.deepEqual((await list('', '999988887777')).body.replays, [], 'another account sees none');
     const duplicate = await fetch(`${url}/_mirrorlite/traffic?eni=${t.a.id}&account=${ACCOUNT}&region=${REGION}&id=${running!.id}`, { method: 'POST', body: new Uint8Array(0) });
     assert.equal(duplicate.status, 400);
