@@ -12,7 +12,6 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MirrorConfigError } from '../dataplane/config.js';
 import { explainFrame } from '../dataplane/explain.js';
 import { parsePaceValue, type ReplayPace } from '../dataplane/replay-pacer.js';
@@ -28,6 +27,7 @@ import type { Logger } from './logger.js';
 import type { StreamRoute } from './node-adapter.js';
 import type { TrafficEngines } from './traffic-engines.js';
 import { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, REPLAYS_PATH, TRAFFIC_PATH } from './traffic-paths.js';
+import { feedReplay } from './traffic-feed.js';
 import { TrafficReplay, type ReplaySummary } from './traffic-replay.js';
 
 export { COUNTERS_PATH, COUNTERS_RESET_PATH, EXPLAIN_PATH, REPLAYS_PATH, TRAFFIC_PATH };
@@ -51,14 +51,6 @@ export interface RunningReplay {
 
 const REPLAY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Mirrored bytes waiting for the disk beyond which a replay stops reading its body for a while. */
-const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
-/**
- * How long mirrored records may wait in a target's buffer before going to its file. A replay at
- * full speed fills the 4 MB buffers many times a second; a live stream (`tcpdump -w - | curl -T -`)
- * or a paced replay fills them slowly, and its pcap files would otherwise lag by minutes.
- */
-const FILE_FLUSH_MS = 100;
 
 
 class RouteError extends Error {
@@ -196,88 +188,9 @@ async function replay(options: TrafficRouteOptions, request: IncomingMessage, re
   // Listed by GET /_mirrorlite/replays while it runs (the CLI's progress bar asks there).
   replays.set(id, { caller, run });
   try {
-    let failure: unknown = null;
-    // The client left (or the server is closing its connections): a paced replay stops waiting.
-    const gone = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) gone.abort();
-    });
-    // The body is read while nothing holds it: a disk slower than the socket, or a paced replay
-    // whose next frame is not due yet. Held, the client's upload waits on TCP's flow control.
-    const holds = new Set<'backlog' | 'pace'>();
-    const hold = (reason: 'backlog' | 'pace') => {
-      if (holds.size === 0) request.pause();
-      holds.add(reason);
-    };
-    const release = (reason: 'backlog' | 'pace') => {
-      holds.delete(reason);
-      if (holds.size === 0 && !gone.signal.aborted) request.resume();
-    };
-    let flushTimer: NodeJS.Timeout | null = null;
-    const flushSoon = () => {
-      flushTimer ??= setTimeout(() => {
-        flushTimer = null;
-        try {
-          run.flush();
-        } catch (error) {
-          failure ??= error;
-        }
-      }, FILE_FLUSH_MS);
-    };
-    let pacing: Promise<void> | null = null;
-    const waitForDueFrames = async () => {
-      try {
-        while (run.delayMs > 0 && !gone.signal.aborted && failure === null) {
-          await sleep(run.delayMs, undefined, { signal: gone.signal });
-          try {
-            run.resume();
-          } catch (error) {
-            failure = error;
-          }
-          flushSoon();
-        }
-      } catch {
-        // aborted: the client is gone
-      }
-    };
-    let outcome = await new Promise<'end' | 'aborted'>((resolve) => {
-      request.on('data', (chunk: Buffer) => {
-        if (failure !== null || run.failed) return; // drained, not mirrored
-        try {
-          run.push(chunk);
-        } catch (error) {
-          failure = error;
-        }
-        flushSoon();
-        if (run.delayMs > 0 && pacing === null) {
-          hold('pace');
-          pacing = waitForDueFrames().then(() => {
-            pacing = null;
-            release('pace');
-          });
-        }
-        // A disk slower than the socket: stop reading until the files catch up.
-        if (output.backlog() > MAX_BACKLOG_BYTES && !holds.has('backlog')) {
-          hold('backlog');
-          void output.whenBacklogBelow(MAX_BACKLOG_BYTES / 2).then(() => release('backlog'));
-        }
-      });
-      request.once('end', () => resolve('end'));
-      request.once('error', () => resolve('aborted'));
-      request.once('close', () => resolve(request.complete ? 'end' : 'aborted'));
-    });
-    if (outcome === 'aborted') gone.abort();
-    await pacing;
-    if (outcome === 'end' && failure === null && !run.failed) {
-      try {
-        run.end();
-      } catch (error) {
-        failure = error;
-      }
-      await waitForDueFrames();
-    }
-    if (gone.signal.aborted) outcome = 'aborted';
-    if (flushTimer !== null) clearTimeout(flushTimer); // release() flushes what is left
+    const fed = await feedReplay(request, response, run, output);
+    const outcome = fed.outcome;
+    let failure = fed.failure;
     try {
       await output.release();
     } catch (error) {
