@@ -21,7 +21,7 @@
 //      matching rule (of the packet's direction) is `accept` mirrors the packet and no other
 //      session sees it; a `reject` match or no match passes it to the next session.
 
-import { parseIpv4, parseIpv6, parseMac } from '../net/cidr.js';
+import { ipv4Mask, parseIpv4, parseIpv6, parseMac } from '../net/cidr.js';
 import { AMAZON_DNS_SERVICE, DEFAULT_TARGET_MTU, GATEWAY_LOAD_BALANCER_MTU, MirrorConfigError, type FilterConfig, type MirrorConfig, type SessionConfig, type TargetConfig } from './config.js';
 import { flowSourcePort } from './flow-hash.js';
 import { NOT_MIRRORED_REASON_NAMES, type NotMirroredReason } from './mirror-reasons.js';
@@ -248,7 +248,7 @@ export class MirrorEngine {
         const base = parseIpv4(slash < 0 ? cidr : cidr.slice(0, slash));
         const prefix = Number(cidr.slice(slash + 1));
         if (slash < 0 || base < 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > 30) throw new MirrorConfigError(`ENI ${id}: bad VPC CIDR '${cidr}'`);
-        const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+        const mask = ipv4Mask(prefix);
         return (((base & mask) >>> 0) + 2) >>> 0;
       });
       resolvers.push(LINK_LOCAL_DNS_IPV4);

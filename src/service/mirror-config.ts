@@ -27,7 +27,6 @@ import type { NetworkInterfaceRecord, TrafficMirrorFilterRuleRecord, TrafficMirr
 
 export const MTU_TAG = 'mirrorlite:mtu';
 export const ADDRESS_TAG = 'mirrorlite:address';
-/** EC2's largest MTU; a tag cannot raise an interface above it. */
 /** The outer destination MAC of packets to NLB and GWLB endpoint targets: the VPC router's, as a fixed locally administered address. */
 export const GATEWAY_MAC = '02:6d:6c:00:00:01';
 

@@ -26,8 +26,6 @@ import { EC2_JUMBO_MTU } from '../net/mtu.js';
  * subnet, holds addresses of it and a MAC address, and is never attached to an instance here.
  */
 
-/** The MTU of an interface, which a mirror target truncates what it receives to. */
-
 /** "Security groups per network interface": 5 by default. */
 const MAX_SECURITY_GROUPS = 5;
 

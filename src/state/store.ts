@@ -174,6 +174,7 @@ export class Store {
     }
   }
 
+  /** Records of an import, which fromStateFile has checked already: restoreFrom() is for the disk's. */
   private restore(records: Iterable<PersistedRecord>): void {
     for (const record of records) {
       this.partition(record.account, record.region).load(record.kind, JSON.parse(record.body));
