@@ -124,12 +124,12 @@ export class XmlWriter {
   }
 
   /**
-   * The envelope as three chunks, so that a caller writing to a socket can send the members' bytes
-   * (often cached) as they are, without copying them into one buffer first.
+   * The envelope as chunks, so that a caller writing to a socket can send the members' bytes (often
+   * cached) as they are, without copying them into one buffer first.
    */
-  envelopeChunks(operationName: string, requestId: string, members: Buffer): [Buffer, Buffer, Buffer] {
-    const root = `${operationName}Response`;
+  envelopeChunks(operationName: string, requestId: string, members: Buffer): Buffer[] {
     if (this.awsQuery) {
+      const root = `${operationName}Response`;
       const wrapper = this.model.operation(operationName)?.output?.resultWrapper;
       const metadata = `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${root}>`;
       return [
@@ -138,11 +138,27 @@ export class XmlWriter {
         Buffer.from(`${wrapper ? `</${wrapper}>` : ''}${metadata}`),
       ];
     }
-    return [
-      Buffer.from(`${XML_DECLARATION}<${root} xmlns="${this.model.xmlNamespace}"><requestId>${escapeXml(requestId)}</requestId>`),
-      members,
-      Buffer.from(`</${root}>`),
-    ];
+    const { opening, closing } = this.ec2Envelope(operationName);
+    // Every success answer pays for this, so only the request ID is encoded per response; it goes
+    // in unescaped, being always one of mirrorlite's own UUIDs.
+    return [opening, Buffer.from(`${requestId}</requestId>`, 'latin1'), members, closing];
+  }
+
+  private readonly ec2Envelopes = new Map<string, { opening: Buffer; closing: Buffer }>();
+
+  /** `<?xml…?><XResponse xmlns=…><requestId>` and `</XResponse>`, encoded once per operation. */
+  private ec2Envelope(operationName: string): { opening: Buffer; closing: Buffer } {
+    let envelope = this.ec2Envelopes.get(operationName);
+    if (!envelope) {
+      const root = `${operationName}Response`;
+      envelope = {
+        opening: Buffer.from(`${XML_DECLARATION}<${root} xmlns="${this.model.xmlNamespace}"><requestId>`),
+        closing: Buffer.from(`</${root}>`),
+      };
+      // Only operations that answered reach here, and those are the model's: the map stays small.
+      this.ec2Envelopes.set(operationName, envelope);
+    }
+    return envelope;
   }
 
   /** The EC2 error envelope; note `RequestID`, not the `requestId` of success responses. */

@@ -31,10 +31,11 @@ test('lines held in the batch are written when the process exits, a crash includ
   assert.match(crashed.stderr, /boom/);
 });
 
-test('lines are written in batches of about 4 KiB, in order, each line whole', () => {
+test('lines are written in batches of about 16 KiB, in order, each line whole', () => {
   // Killed at once, before the 100 ms timer: only the batches that filled up have been written.
-  const killed = run(`for (let i = 0; i < 500; i++) logger.info({ i, text: 'x'.repeat(40) }, 'line'); process.kill(process.pid, 'SIGKILL');`);
-  assert.ok(killed.lines.length > 400 && killed.lines.length < 500, `${killed.lines.length} of 500 lines written`);
+  // A line here is about 110 characters: a batch holds about 150 of them.
+  const killed = run(`for (let i = 0; i < 2000; i++) logger.info({ i, text: 'x'.repeat(40) }, 'line'); process.kill(process.pid, 'SIGKILL');`);
+  assert.ok(killed.lines.length > 1800 && killed.lines.length < 2000, `${killed.lines.length} of 2000 lines written`);
   assert.deepEqual(
     killed.lines.map((line) => line.i),
     Array.from({ length: killed.lines.length }, (_, i) => i),

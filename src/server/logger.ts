@@ -7,11 +7,11 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** How long a log line may wait in the batch before it is written. */
 const FLUSH_INTERVAL_MS = 100;
 /** A batch is written once it holds this many characters. */
-const BATCH_CHARS = 4096;
+const BATCH_CHARS = 16384;
 
 /**
  * Structured JSON lines on stdout (pino). Lines are batched and written together (one write per
- * 4 KiB or per 100 ms, whichever comes first) so a busy server does not pay a system call per
+ * 16 KiB or per 100 ms, whichever comes first) so a busy server does not pay a system call per
  * request; `flush()` writes at once, as start-up does after its `listening` line and shutdown does.
  */
 export function createLogger(level: LogLevel = 'info'): Logger {
