@@ -44,12 +44,19 @@ after(async () => {
 
 /** `count` UDP frames that ENI A sends and session S1 mirrors (VNI 101), `gapMs` apart in the capture. */
 function writeUdpCapture(name: string, count: number, gapMs: number): string {
+  return writeUdpCaptureAt(name, Array.from({ length: count }, (_, i) => i * gapMs));
+}
+
+const CAPTURE_EPOCH_MS = 1_700_000_000_000;
+
+/** Such frames, one at each of `timesMs` (milliseconds into the capture). */
+function writeUdpCaptureAt(name: string, timesMs: number[]): string {
   const writer = new PcapWriter();
-  for (let i = 0; i < count; i++) {
+  timesMs.forEach((ms, i) => {
     const frame = udpFrame(t.a.ipv4, 40000 + i, '198.51.100.7', 9000);
-    const at = 1_700_000_000_000 + i * gapMs;
+    const at = CAPTURE_EPOCH_MS + ms;
     writer.writeRecord(Math.floor(at / 1000), (at % 1000) * 1000, frame, 0, frame.length);
-  }
+  });
   const file = join(dataPlane.dir, name);
   writeFileSync(file, writer.bytes());
   return file;
@@ -100,8 +107,27 @@ describe('mirrorlite replay, paced', () => {
     // The pcap keeps the capture's own timestamps, not the replay's.
     const written = readCapture(summary.outputFiles[t.targets.te]!).slice(-10);
     assert.deepEqual(
-      written.map((r) => r.seconds * 1000 + r.microseconds / 1000 - 1_700_000_000_000),
+      written.map((r) => r.seconds * 1000 + r.microseconds / 1000 - CAPTURE_EPOCH_MS),
       Array.from({ length: 10 }, (_, i) => i * 100),
+    );
+  });
+
+  test('--maxsleep 150 with --multiplier 1: an hour of silence in the capture is waited for 150 ms', async () => {
+    const timesMs = [0, 100, 3_600_100, 3_600_200];
+    const { summary, ms } = await pacedReplay(writeUdpCaptureAt('maxsleep.pcap', timesMs), ['--multiplier', '1', '--maxsleep', '150']);
+    assert.deepEqual(summary.pace, { multiplier: 1, maxSleepMs: 150 });
+    assert.ok(ms < 60_000, `the replay took ${ms.toFixed(0)} ms, not an hour`);
+    const got = await arrivalsOf(4);
+    assert.equal(got.length, 4);
+    [0, 100, 250, 350].forEach((dueMs, i) => {
+      const arrivedMs = got[i]!.ms - got[0]!.ms;
+      assert.ok(arrivedMs >= dueMs - 5, `frame ${i + 1} arrived ${arrivedMs.toFixed(0)} ms after the first, due at ${dueMs}`);
+    });
+    // Only the waits are cut: the pcap keeps the hour.
+    const written = readCapture(summary.outputFiles[t.targets.te]!).slice(-4);
+    assert.deepEqual(
+      written.map((r) => r.seconds * 1000 + r.microseconds / 1000 - CAPTURE_EPOCH_MS),
+      timesMs,
     );
   });
 
@@ -161,6 +187,8 @@ describe('mirrorlite replay, paced', () => {
       [['--pps', '0'], /option '--pps <rate>' argument '0' is invalid\. expected a positive number/],
       [['--multiplier', 'fast'], /option '--multiplier <x>' argument 'fast' is invalid\. expected a positive number/],
       [['--pps', '10', '--multiplier', '2'], /option '--pps <rate>' cannot be used with option '--multiplier <x>'/],
+      [['--pps', '10', '--maxsleep', '100'], /option '--maxsleep <ms>' requires option '--multiplier <x>'/],
+      [['--multiplier', '1', '--maxsleep', 'soon'], /option '--maxsleep <ms>' argument 'soon' is invalid\. expected a positive number/],
     ] as const) {
       const result = await runCli(['replay', file, '--eni', t.a.id, ...pace, ...clientFlags(url)]);
       assert.equal(result.status, 1, pace.join(' '));
@@ -174,6 +202,11 @@ describe('mirrorlite replay, paced', () => {
       status: 400,
       body: { error: { code: 'InvalidParameterCombination', message: 'The parameters pps and multiplier cannot be used together: pace by one or the other.' } },
     });
+    assert.deepEqual(await post('pps=5&maxsleep=100'), {
+      status: 400,
+      body: { error: { code: 'InvalidParameterCombination', message: "The parameter maxsleep requires multiplier: it caps the waits of the capture's own timing." } },
+    });
+    assert.deepEqual(await post('multiplier=1&maxsleep=0'), { status: 400, body: { error: { code: 'InvalidParameterValue', message: 'Value (0) for parameter maxsleep is invalid. Expected a positive number.' } } });
     assert.equal(arrivals.length, 0);
     rmSync(file);
   });

@@ -98,12 +98,16 @@ export function replayCommand(): Command {
     .requiredOption('--eni <id>', 'the source network interface whose traffic the capture is')
     // tcpreplay's names: builders of monitoring appliances know them. Without either, top speed.
     .addOption(new Option('--pps <rate>', 'replay at this many frames per second (default: as fast as the server goes)').argParser(positiveNumber).conflicts('multiplier'))
-    .addOption(new Option('--multiplier <x>', "replay at the capture's own timing, x times as fast (1: as captured)").argParser(positiveNumber));
-  return withClientOptions(command).action(async (file: string, flags: { eni: string; pps?: number; multiplier?: number }, self: Command) => {
+    .addOption(new Option('--multiplier <x>', "replay at the capture's own timing, x times as fast (1: as captured)").argParser(positiveNumber))
+    .addOption(new Option('--maxsleep <ms>', 'with --multiplier: wait at most this many milliseconds between two frames').argParser(positiveNumber));
+  return withClientOptions(command).action(async (file: string, flags: { eni: string; pps?: number; multiplier?: number; maxsleep?: number }, self: Command) => {
+    // commander has conflicts() but nothing for "only with": the same wording as its own refusals.
+    if (flags.maxsleep !== undefined && flags.multiplier === undefined) self.error("error: option '--maxsleep <ms>' requires option '--multiplier <x>'");
     const options = clientOptions(self);
     const query: Record<string, string> = { eni: flags.eni };
     if (flags.pps !== undefined) query.pps = String(flags.pps);
     if (flags.multiplier !== undefined) query.multiplier = String(flags.multiplier);
+    if (flags.maxsleep !== undefined) query.maxsleep = String(flags.maxsleep);
     const opened = file === '-' ? undefined : openToRead(file); // a missing file fails here, before any request
     const input: Readable = opened ? createReadStream(file, { fd: opened.fd, highWaterMark: READ_CHUNK_BYTES }) : process.stdin;
     const headers: Record<string, string> = { 'content-type': mediaType(file), authorization: authorization(options) };

@@ -51,10 +51,40 @@ describe('ReplayPacer', () => {
     assert.equal(pacer.delayOf(record(1_700_000_003, 900_000_000)), 1400);
   });
 
+  it('with maxSleepMs, shortens each longer gap to it and brings every later frame that much earlier', () => {
+    const clock = manualClock();
+    const pacer = new ReplayPacer({ multiplier: 1, maxSleepMs: 500 }, clock.now);
+    assert.equal(pacer.delayOf(record(100)), 0);
+    assert.equal(pacer.delayOf(record(100, 200_000_000)), 200, 'a gap under the cap is waited in full');
+    clock.ms += 200;
+    assert.equal(pacer.delayOf(record(100, 200_000_000)), 0);
+    assert.equal(pacer.delayOf(record(3700, 200_000_000)), 500, 'an hour of silence: 500 ms');
+    clock.ms += 300;
+    assert.equal(pacer.delayOf(record(3700, 200_000_000)), 200, 'asked again: the same cut, what is left of the wait');
+    clock.ms += 200;
+    assert.equal(pacer.delayOf(record(3700, 200_000_000)), 0);
+    assert.equal(pacer.delayOf(record(3700, 500_000_000)), 300, 'the next gap as captured, after the cut');
+    clock.ms += 300;
+    assert.equal(pacer.delayOf(record(3700, 500_000_000)), 0);
+    assert.equal(pacer.delayOf(record(3600)), 0, 'a frame out of order is due at once');
+    assert.equal(pacer.delayOf(record(3700, 600_000_000)), 100, 'and shortens no gap: this one counts from 3700.5 s');
+  });
+
+  it('caps the gaps after scaling them: maxSleepMs is time waited, not capture time', () => {
+    const clock = manualClock();
+    const pacer = new ReplayPacer({ multiplier: 4, maxSleepMs: 300 }, clock.now);
+    assert.equal(pacer.delayOf(record(0)), 0);
+    assert.equal(pacer.delayOf(record(1)), 250, '1 s at four times the speed is under the cap');
+    clock.ms += 250;
+    assert.equal(pacer.delayOf(record(1)), 0);
+    assert.equal(pacer.delayOf(record(3)), 300, '2 s is 500 ms scaled: capped');
+  });
+
   it('refuses a pace that is not a positive number', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.throws(() => new ReplayPacer({ framesPerSecond: bad }), RangeError);
       assert.throws(() => new ReplayPacer({ multiplier: bad }), RangeError);
+      assert.throws(() => new ReplayPacer({ multiplier: 1, maxSleepMs: bad }), RangeError);
     }
   });
 });

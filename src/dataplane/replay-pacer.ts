@@ -8,10 +8,14 @@
 // Due times are absolute from the first frame, so a timer that fires late is caught up by the
 // frames that follow it, not added to every later one. A timestamp earlier than the first frame's
 // (captures merged out of order) is due at once.
+// With the capture's timing, a quiet stretch of the capture (a night between two bursts) would be
+// waited out in full: tcpreplay's --maxsleep caps each wait, and so does `maxSleepMs` here. A gap
+// longer than the cap (after scaling) is shortened to it, and every later frame comes that much
+// earlier; the gap is measured from the latest timestamp yet, so a frame out of order shortens none.
 
 import type { CaptureRecord } from './capture-reader.js';
 
-export type ReplayPace = { framesPerSecond: number } | { multiplier: number };
+export type ReplayPace = { framesPerSecond: number } | { multiplier: number; maxSleepMs?: number };
 
 /** A clock in milliseconds; performance.now() unless a test gives another. */
 export type Clock = () => number;
@@ -21,13 +25,18 @@ export class ReplayPacer {
   private firstSeconds = 0;
   private firstNanoseconds = 0;
   private framesReleased = 0;
+  /** With the capture's timing: the latest (scaled) timestamp released, and the time cut from gaps. */
+  private latestCaptureMs = 0;
+  private cutMs = 0;
 
   constructor(
     readonly pace: ReplayPace,
     private readonly now: Clock = () => performance.now(),
   ) {
-    const value = 'framesPerSecond' in pace ? pace.framesPerSecond : pace.multiplier;
-    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`a replay pace must be a positive number, not ${value}`);
+    const values = 'framesPerSecond' in pace ? [pace.framesPerSecond] : [pace.multiplier, ...(pace.maxSleepMs === undefined ? [] : [pace.maxSleepMs])];
+    for (const value of values) {
+      if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`a replay pace must be a positive number, not ${value}`);
+    }
   }
 
   /**
@@ -42,13 +51,20 @@ export class ReplayPacer {
       this.firstNanoseconds = record.nanoseconds;
     }
     const pace = this.pace;
-    const offsetMs =
-      'framesPerSecond' in pace
-        ? (this.framesReleased * 1000) / pace.framesPerSecond
-        : ((record.seconds - this.firstSeconds) * 1000 + (record.nanoseconds - this.firstNanoseconds) / 1e6) / pace.multiplier;
+    if ('framesPerSecond' in pace) return this.release(now, (this.framesReleased * 1000) / pace.framesPerSecond, 0, 0);
+    const captureMs = ((record.seconds - this.firstSeconds) * 1000 + (record.nanoseconds - this.firstNanoseconds) / 1e6) / pace.multiplier;
+    const gapMs = captureMs - this.latestCaptureMs;
+    const cutMs = pace.maxSleepMs !== undefined && gapMs > pace.maxSleepMs ? gapMs - pace.maxSleepMs : 0;
+    return this.release(now, captureMs - this.cutMs - cutMs, captureMs, cutMs);
+  }
+
+  /** The delay of a frame due `offsetMs` after the first; at 0 it is released, and its cut kept. */
+  private release(now: number, offsetMs: number, captureMs: number, cutMs: number): number {
     const delay = this.startMs + offsetMs - now;
     if (delay > 0) return delay;
     this.framesReleased++;
+    this.cutMs += cutMs;
+    if (captureMs > this.latestCaptureMs) this.latestCaptureMs = captureMs;
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 // The data plane over HTTP, beside the EC2 API:
 //   POST /_mirrorlite/traffic?eni=ENI_ID      a pcap or pcapng stream as that ENI's traffic → replay summary;
 //        [&pps=N | &multiplier=X]             at N frames per second, or at the capture's timing × X
+//        [&maxsleep=MS]                        with multiplier: no wait between frames longer than MS
 //   POST /_mirrorlite/explain?eni=ENI_ID      one raw Ethernet frame → FrameExplanation
 //        [&id=REPLAY_ID]                       the replay's name while it runs (default: a UUID)
 //   GET  /_mirrorlite/replays[?id=REPLAY_ID]  the caller's running replays: how far each has come
@@ -101,7 +102,7 @@ function sourceEni(store: Store, caller: Caller, query: URLSearchParams): { part
   return { partition, eni };
 }
 
-/** `pps` or `multiplier`, each a positive number; neither: top speed (null). */
+/** `pps` or `multiplier` (with `maxsleep` or not), each a positive number; neither: top speed (null). */
 function paceOf(query: URLSearchParams): ReplayPace | null {
   const positive = (name: string): number | null => {
     const text = query.get(name);
@@ -112,9 +113,13 @@ function paceOf(query: URLSearchParams): ReplayPace | null {
   };
   const framesPerSecond = positive('pps');
   const multiplier = positive('multiplier');
+  const maxSleepMs = positive('maxsleep');
   if (framesPerSecond !== null && multiplier !== null) throw new RouteError(400, 'InvalidParameterCombination', 'The parameters pps and multiplier cannot be used together: pace by one or the other.');
+  if (maxSleepMs !== null && multiplier === null) {
+    throw new RouteError(400, 'InvalidParameterCombination', "The parameter maxsleep requires multiplier: it caps the waits of the capture's own timing.");
+  }
   if (framesPerSecond !== null) return { framesPerSecond };
-  if (multiplier !== null) return { multiplier };
+  if (multiplier !== null) return maxSleepMs === null ? { multiplier } : { multiplier, maxSleepMs };
   return null;
 }
 
