@@ -318,4 +318,16 @@ describe('running replays', () => {
     for (let i = 1; i < states.length; i++) assert.ok(states[i]!.frames >= states[i - 1]!.frames, `bar states: ${JSON.stringify(states)}`);
     assert.match(output, /"framesRead": 20/);
   });
+
+  test('on a terminal, a capture read from a pipe, which has no size, gets a counter instead of a bar', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1), which gives the CLI a terminal, is missing' }, async () => {
+    const file = writeUdpCapture('piped.pcap', 20, 1);
+    const replay = [process.execPath, CLI, 'replay', '-', '--eni', t.a.id, '--pps', '10', ...clientFlags(url)].map((word) => `'${word}'`).join(' ');
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile('/usr/bin/script', ['-qfec', `cat '${file}' | ${replay}`, '/dev/null'], { encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    const states = [...output.matchAll(/replay \| (\d+) frames \| [\d.]+ MB \| \d+ frames\/s/g)].map((m) => Number(m[1]));
+    assert.ok(states.some((frames) => frames > 0 && frames < 20), `counter states: ${JSON.stringify(states)}`);
+    assert.doesNotMatch(output, /%|ETA/);
+    assert.match(output, /"framesRead": 20/);
+  });
 });

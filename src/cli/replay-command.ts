@@ -38,12 +38,17 @@ function mediaType(file: string): string {
  * cli-progress is loaded only when drawn, so that other commands (serve) do not pay for it.
  */
 async function followWithBar(options: ClientOptions, id: string, total: number | undefined): Promise<(() => void) | undefined> {
-  if (!process.stderr.isTTY || total === undefined || total === 0) return undefined;
+  if (!process.stderr.isTTY) return undefined;
+  // A capture read from a pipe or stdin (a live `tcpdump -w -`) has no size: then a counter,
+  // without the bar, the percentage or the time left.
+  const sized = total !== undefined && total > 0;
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'replay [{bar}] {percentage}% | {frames} frames | {read} of {size} MB | {rate} frames/s | ETA {eta_formatted}',
+      format: sized
+        ? 'replay [{bar}] {percentage}% | {frames} frames | {read} of {size} MB | {rate} frames/s | ETA {eta_formatted}'
+        : 'replay | {frames} frames | {read} MB | {rate} frames/s',
       hideCursor: true,
       clearOnComplete: true,
       fps: 10,
@@ -51,7 +56,7 @@ async function followWithBar(options: ClientOptions, id: string, total: number |
     cliProgress.Presets.shades_classic,
   );
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-  bar.start(total, 0, { frames: 0, read: mb(0), size: mb(total), rate: 0 });
+  bar.start(sized ? total : 1, 0, { frames: 0, read: mb(0), size: sized ? mb(total) : '', rate: 0 });
   let following = true;
   void (async () => {
     while (following) {
@@ -62,7 +67,7 @@ async function followWithBar(options: ClientOptions, id: string, total: number |
         const progress = answer.status === 200 ? (JSON.parse(answer.text) as { replays?: ReplayProgress[] }).replays?.[0] : undefined;
         if (progress && following) {
           const rate = progress.seconds > 0 ? Math.round(progress.framesRead / progress.seconds) : 0;
-          bar.update(Math.min(progress.bytesParsed, total), { frames: progress.framesRead, read: mb(progress.bytesParsed), rate });
+          bar.update(sized ? Math.min(progress.bytesParsed, total) : 0, { frames: progress.framesRead, read: mb(progress.bytesParsed), rate });
         }
       } catch {
         // Not there yet, or gone: the replay's own request reports what matters.
