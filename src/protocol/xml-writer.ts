@@ -99,6 +99,8 @@ type TextOf = (value: unknown) => string;
 
 export class XmlWriter {
   private readonly writers = new Map<string, Writer>();
+  /** Per operation: the bytes of the EC2 envelope before the request ID and after the members. */
+  private readonly ec2Envelopes = new Map<string, { opening: Buffer; closing: Buffer }>();
   /** awsQuery (STS) rather than EC2 Query: only the envelopes differ. */
   private readonly awsQuery: boolean;
 
@@ -143,8 +145,6 @@ export class XmlWriter {
     // in unescaped, being always one of mirrorlite's own UUIDs.
     return [opening, Buffer.from(`${requestId}</requestId>`, 'latin1'), members, closing];
   }
-
-  private readonly ec2Envelopes = new Map<string, { opening: Buffer; closing: Buffer }>();
 
   /** `<?xml…?><XResponse xmlns=…><requestId>` and `</XResponse>`, encoded once per operation. */
   private ec2Envelope(operationName: string): { opening: Buffer; closing: Buffer } {
