@@ -5,7 +5,8 @@
 // also runs it when it links a checkout as a directory dependency, and `npx mirrorlite` does that
 // the first time it is run in a checkout: it then rebuilt everything (tsc and the bundle, about
 // 8 s) right after `npm ci` had built the same sources. So the build records a digest of what it
-// was built from, and a `prepare` that finds the same digest leaves dist/ as it is.
+// was built from (`npm run build` ends with `node scripts/prepare.mjs --record`), and a `prepare`
+// that finds the same digest leaves dist/ as it is.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,8 +37,11 @@ function sourcesDigest() {
 }
 
 const digest = sourcesDigest();
+if (process.argv[2] === '--record') {
+  writeFileSync(DIGEST_FILE, digest);
+  process.exit(0);
+}
 const built = existsSync(join(root, 'dist', 'mirrorlite.mjs')) && existsSync(DIGEST_FILE) ? readFileSync(DIGEST_FILE, 'utf8') : '';
 if (built === digest) process.exit(0);
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-writeFileSync(DIGEST_FILE, digest);
+process.exit(build.status ?? 1);
