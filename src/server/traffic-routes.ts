@@ -52,8 +52,6 @@ export interface RunningReplay {
 
 const REPLAY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-
-
 class RouteError extends Error {
   constructor(
     readonly status: number,
